@@ -1,0 +1,232 @@
+"""The rule language's abstract syntax tree: plain frozen dataclasses with source spans.
+
+Nothing here knows about Lark; the compiler and the formatter work on these nodes only.
+Spans are excluded from equality so that two parses of differently laid-out text compare
+equal when they mean the same thing (the formatter's round-trip test relies on it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+from qrules.values import Duration, Percent
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+NO_SPAN = Span(0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------- expressions
+
+LiteralValue = Union[int, float, str, bool, None, dt.date, Duration, Percent]
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: LiteralValue
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ListExpr:
+    items: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Index:
+    index: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Path:
+    """``root.segment[expr].segment``: a document field, or a field of a bound variable."""
+
+    root: str
+    segments: tuple[Field | Index, ...] = ()
+    span: Span = _span()
+
+    @property
+    def dotted(self) -> str:
+        parts = [self.root]
+        for segment in self.segments:
+            parts.append(f".{segment.name}" if isinstance(segment, Field) else "[…]")
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "not" | "-"
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Binary:
+    """Logic (and, or), comparison (== != < <= > >=), membership (in, not in, contains), arithmetic."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Matches:
+    operand: Expr
+    pattern: str
+    flags: str = ""
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Quantifier:
+    """``all|any|none NAME in ITERABLE: BODY``."""
+
+    kind: str
+    var: str
+    iterable: Expr
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Count:
+    """``count(NAME in ITERABLE where CONDITION)``."""
+
+    var: str
+    iterable: Expr
+    condition: Expr
+    span: Span = _span()
+
+
+Expr = Union[Literal, ListExpr, Path, Unary, Binary, Matches, Call, Quantifier, Count]
+
+
+# ---------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Template:
+    """A message or hint: literal text with ``{expr}`` holes."""
+
+    text: str
+    parts: tuple[str | Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Let:
+    name: str
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Require:
+    condition: Expr
+    source: str = field(default="", compare=False)
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: str = "error"
+    refs: tuple[str, ...] = ()
+    scope: Expr | None = None
+    when: tuple[Expr, ...] = ()
+    lets: tuple[Let, ...] = ()
+    requires: tuple[Require, ...] = ()
+    message: Template | None = None
+    hint: Template | None = None
+    severity_given: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A tier's test against the term's value: ``<= 1.0``, ``in [...]``, ``between a and b``."""
+
+    op: str  # a comparison operator, "in", "not in" or "between"
+    operands: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Tier:
+    kind: str  # prefer | accept | reject
+    condition: Condition | None = None
+    approval: str | None = None
+    severity: str | None = None
+    reason: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    title: str
+    at: Path
+    tiers: tuple[Tier, ...]
+    severity: str = "error"
+    refs: tuple[str, ...] = ()
+    scope: Expr | None = None
+    when: tuple[Expr, ...] = ()
+    hint: Template | None = None
+    severity_given: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ScopeStatement:
+    condition: Expr
+    span: Span = _span()
+
+
+Statement = Union[ScopeStatement, Rule, Term]
+
+
+@dataclass(frozen=True)
+class RulesetFile:
+    """One parsed ``.qr`` file; ``statements`` keep source order (scopes included)."""
+
+    name: str
+    title: str | None
+    version: str | None
+    schema: str | None
+    statements: tuple[Statement, ...]
+    source: str = field(default="<string>", compare=False)
+    span: Span = _span()
+
+    @property
+    def rules(self) -> tuple[Rule | Term, ...]:
+        return tuple(s for s in self.statements if not isinstance(s, ScopeStatement))

@@ -1,0 +1,354 @@
+"""Lark parse tree → AST. Each method builds one node and gives it its source span."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from collections.abc import Callable
+from typing import Any
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from qrules.errors import RuleSyntaxError
+from qrules.syntax import ast
+from qrules.values import Duration, Percent
+
+
+def span_of(meta: Meta | Token) -> ast.Span:
+    if getattr(meta, "empty", False):
+        return ast.NO_SPAN
+    return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)  # type: ignore[arg-type]
+
+
+def unquote(token: Token, source: str) -> str:
+    try:
+        value = json.loads(token)
+    except json.JSONDecodeError as error:
+        raise RuleSyntaxError(
+            "invalid escape sequence in a string",
+            source=source,
+            line=token.line,
+            column=(token.column or 1) + error.pos,
+            hint='strings allow \\" \\\\ \\n \\t and \\uXXXX; write regular expressions as /.../',
+        ) from None
+    assert isinstance(value, str)
+    return value
+
+
+TemplateParser = Callable[[str, int, int], ast.Expr]
+
+
+@v_args(meta=True)
+class ToAst(Transformer):
+    """Builds frozen AST nodes. ``parse_hole`` parses the ``{expr}`` holes of messages."""
+
+    def __init__(self, source: str, text: str, parse_hole: TemplateParser) -> None:
+        super().__init__()
+        self.source = source
+        self.text = text
+        self.parse_hole = parse_hole
+
+    # ------------------------------------------------------------------ literals
+    def number(self, meta: Meta, children: list[Token]) -> ast.Literal:
+        return ast.Literal(_number(children[0]), span_of(meta))
+
+    def percent(self, meta: Meta, children: list[Token]) -> ast.Literal:
+        return ast.Literal(Percent(float(children[0][:-1])), span_of(meta))
+
+    def duration(self, meta: Meta, children: list[Token]) -> ast.Literal:
+        amount, unit = children
+        return ast.Literal(Duration.of(_number(amount), unit), span_of(meta))
+
+    def date(self, meta: Meta, children: list[Token]) -> ast.Literal:
+        token = children[0]
+        try:
+            value = dt.date.fromisoformat(token)
+        except ValueError:
+            raise RuleSyntaxError(
+                f"{token} is not a valid date",
+                source=self.source,
+                line=token.line,
+                column=token.column,
+                hint="dates are written YYYY-MM-DD",
+            ) from None
+        return ast.Literal(value, span_of(meta))
+
+    def string(self, meta: Meta, children: list[Token]) -> ast.Literal:
+        return ast.Literal(unquote(children[0], self.source), span_of(meta))
+
+    def true(self, meta: Meta, children: list[Any]) -> ast.Literal:
+        return ast.Literal(True, span_of(meta))
+
+    def false(self, meta: Meta, children: list[Any]) -> ast.Literal:
+        return ast.Literal(False, span_of(meta))
+
+    def null(self, meta: Meta, children: list[Any]) -> ast.Literal:
+        return ast.Literal(None, span_of(meta))
+
+    def list(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
+        return ast.ListExpr(tuple(c for c in children if c is not None), span_of(meta))
+
+    # ------------------------------------------------------------------ paths and calls
+    def path(self, meta: Meta, children: list[Any]) -> ast.Path:
+        root, *segments = children
+        return ast.Path(str(root), tuple(segments), span_of(meta))
+
+    def field(self, meta: Meta, children: list[Token]) -> ast.Field:
+        return ast.Field(str(children[0]), span_of(children[0]))
+
+    def index(self, meta: Meta, children: list[Any]) -> ast.Index:
+        return ast.Index(children[0], span_of(meta))
+
+    def call(self, meta: Meta, children: list[Any]) -> ast.Call:
+        name, *args = children
+        return ast.Call(str(name), tuple(a for a in args if a is not None), span_of(meta))
+
+    def count(self, meta: Meta, children: list[Any]) -> ast.Count:
+        var, iterable, condition = children
+        return ast.Count(str(var), iterable, condition, span_of(meta))
+
+    def quantifier(self, meta: Meta, children: list[Any]) -> ast.Quantifier:
+        kind, var, iterable, body = children
+        return ast.Quantifier(str(kind.children[0]), str(var), iterable, body, span_of(meta))
+
+    # ------------------------------------------------------------------ operators
+    def or_(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("or", children[0], children[1], span_of(meta))
+
+    def and_(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("and", children[0], children[1], span_of(meta))
+
+    def not_(self, meta: Meta, children: list[Any]) -> ast.Unary:
+        return ast.Unary("not", children[0], span_of(meta))
+
+    def neg(self, meta: Meta, children: list[Any]) -> ast.Unary:
+        return ast.Unary("-", children[0], span_of(meta))
+
+    def compare(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        left, op, right = children
+        return ast.Binary(str(op), left, right, span_of(meta))
+
+    arith = compare
+
+    def in_(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("in", children[0], children[1], span_of(meta))
+
+    def not_in(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("not in", children[0], children[1], span_of(meta))
+
+    def contains(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("contains", children[0], children[1], span_of(meta))
+
+    def matches(self, meta: Meta, children: list[Any]) -> ast.Matches:
+        operand, regex = children
+        body, _, flags = str(regex)[1:].rpartition("/")
+        return ast.Matches(operand, body, flags, span_of(meta))
+
+    # ------------------------------------------------------------------ clauses
+    def severity(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
+        return ("severity", str(children[0].children[0]))
+
+    tier_severity = severity
+
+    def refs(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return ("refs", tuple(unquote(t, self.source) for t in children))
+
+    def when(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("when", children[0])
+
+    def let(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Let]:
+        name, value = children
+        return ("let", ast.Let(str(name), value, span_of(meta)))
+
+    def require(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Require]:
+        written = self.text[meta.start_pos : meta.end_pos].removeprefix("require").strip()
+        return ("require", ast.Require(children[0], " ".join(written.split()), span_of(meta)))
+
+    def message(self, meta: Meta, children: list[Token]) -> tuple[str, ast.Template]:
+        return ("message", self._template(children[0]))
+
+    def hint(self, meta: Meta, children: list[Token]) -> tuple[str, ast.Template]:
+        return ("hint", self._template(children[0]))
+
+    def approval(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
+        return ("approval", unquote(children[0], self.source))
+
+    def _template(self, token: Token) -> ast.Template:
+        text = unquote(token, self.source)
+        parts = split_template(text, token, self.source, self.parse_hole)
+        return ast.Template(text, parts, span_of(token))
+
+    # ------------------------------------------------------------------ statements
+    def rule(self, meta: Meta, children: list[Any]) -> ast.Rule:
+        rule_id, title, *clauses = children
+        fields = _collect(clauses, self.source, str(rule_id), meta)
+        return ast.Rule(
+            id=str(rule_id), title=unquote(title, self.source), span=span_of(meta), **fields
+        )
+
+    def term(self, meta: Meta, children: list[Any]) -> ast.Term:
+        term_id, title, at, *rest = children
+        tiers = tuple(c for c in rest if isinstance(c, ast.Tier))
+        clauses = [c for c in rest if not isinstance(c, ast.Tier)]
+        fields = _collect(clauses, self.source, str(term_id), meta)
+        return ast.Term(
+            id=str(term_id),
+            title=unquote(title, self.source),
+            at=at,
+            tiers=tiers,
+            span=span_of(meta),
+            **fields,
+        )
+
+    def tier(self, meta: Meta, children: list[Any]) -> ast.Tier:
+        kind = str(children[0].children[0])
+        values: dict[str, Any] = {}
+        for child in children[1:]:
+            if isinstance(child, ast.Condition):
+                values["condition"] = child
+            elif isinstance(child, tuple):
+                values[child[0]] = child[1]
+            else:
+                values["reason"] = unquote(child, self.source)
+        return ast.Tier(kind, span=span_of(meta), **values)
+
+    def compare_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        return ast.Condition(str(children[0]), (children[1],), span_of(meta))
+
+    def in_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        return ast.Condition("in", (children[0],), span_of(meta))
+
+    def not_in_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        return ast.Condition("not in", (children[0],), span_of(meta))
+
+    def between_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        return ast.Condition("between", (children[0], children[1]), span_of(meta))
+
+    def scope_stmt(self, meta: Meta, children: list[Any]) -> ast.ScopeStatement:
+        return ast.ScopeStatement(children[0], span_of(meta))
+
+    def header(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
+        header: dict[str, Any] = {"name": str(children[0]), "title": None}
+        header |= {"version": None, "schema": None}
+        for child in children[1:]:
+            if isinstance(child, Token):
+                header["title"] = unquote(child, self.source)
+            else:
+                header.update(child)
+        return header
+
+    def version(self, meta: Meta, children: list[Token]) -> dict[str, str]:
+        return {"version": unquote(children[0], self.source)}
+
+    def schema(self, meta: Meta, children: list[Token]) -> dict[str, str]:
+        return {"schema": unquote(children[0], self.source)}
+
+    def schema_none(self, meta: Meta, children: list[Token]) -> dict[str, str]:
+        return {"schema": "none"}
+
+    def start(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
+        header, *statements = children
+        return ast.RulesetFile(
+            statements=tuple(_apply_scopes(statements)),
+            source=self.source,
+            span=span_of(meta),
+            **header,
+        )
+
+
+def _number(token: Token) -> int | float:
+    text = str(token)
+    return int(text) if text.isdigit() else float(text)
+
+
+_SINGLE = {"severity", "message", "hint"}
+_FIELDS = {"when": "when", "let": "lets", "require": "requires", "refs": "refs"}
+
+
+def _collect(
+    clauses: list[tuple[str, Any]], source: str, owner: str, meta: Meta
+) -> dict[str, Any]:
+    """Clause tuples → dataclass fields; a second severity/message/hint is an error."""
+    fields: dict[str, Any] = {}
+    for name, value in clauses:
+        if name in _SINGLE:
+            if name in fields:
+                raise RuleSyntaxError(
+                    f"{owner} has more than one `{name}`",
+                    source=source,
+                    line=meta.line,
+                    column=meta.column,
+                    hint=f"keep one `{name}` clause",
+                )
+            fields[name] = value
+        else:
+            key = _FIELDS[name]
+            extra = value if name == "refs" else (value,)
+            fields[key] = fields.get(key, ()) + extra
+    if "severity" in fields:
+        fields["severity_given"] = True
+    return fields
+
+
+def _apply_scopes(statements: list[Any]) -> list[ast.Statement]:
+    """Give every rule and term the scope of the last ``scope`` statement above it."""
+    scope: ast.Expr | None = None
+    result: list[ast.Statement] = []
+    for statement in statements:
+        if isinstance(statement, ast.ScopeStatement):
+            is_reset = statement.condition == ast.Literal(True)
+            scope = None if is_reset else statement.condition
+            result.append(statement)
+        else:
+            result.append(_with_scope(statement, scope))
+    return result
+
+
+def _with_scope(statement: ast.Rule | ast.Term, scope: ast.Expr | None) -> ast.Rule | ast.Term:
+    return replace(statement, scope=scope)
+
+
+def split_template(
+    text: str, token: Token, source: str, parse_hole: TemplateParser
+) -> tuple[str | ast.Expr, ...]:
+    """``"n={plan.n}, {{literal}}"`` → ``("n=", <Path plan.n>, ", {literal}")``."""
+    parts: list[str | ast.Expr] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in "{}" and text[i : i + 2] == char * 2:
+            literal.append(char)
+            i += 2
+        elif char == "{":
+            end = text.find("}", i)
+            column = (token.column or 1) + 1 + i
+            if end < 0:
+                raise RuleSyntaxError(
+                    "unclosed `{` in a message",
+                    source=source,
+                    line=token.line,
+                    column=column,
+                    hint="close the hole with `}`, or write `{{` for a literal brace",
+                )
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            parts.append(parse_hole(text[i + 1 : end], token.line or 1, column + 1))
+            i = end + 1
+        elif char == "}":
+            raise RuleSyntaxError(
+                "a `}` without its `{` in a message",
+                source=source,
+                line=token.line,
+                column=(token.column or 1) + 1 + i,
+                hint="write `}}` for a literal brace",
+            )
+        else:
+            literal.append(char)
+            i += 1
+    if literal:
+        parts.append("".join(literal))
+    return tuple(parts)
