@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "note")
@@ -33,13 +33,11 @@ class Finding:
         return (self.line, self.rule, self.column, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {key: getattr(self, key) for key in JSON_KEYS}
         data["refs"] = list(self.refs)
-        if self.waiver is None:
-            del data["waiver"]
-        return {key: data[key] for key in JSON_KEYS if key in data} | (
-            {"waiver": data["waiver"]} if "waiver" in data else {}
-        )
+        if self.waiver is not None:
+            data["waiver"] = dict(self.waiver)
+        return data
 
 
 JSON_KEYS = (
@@ -72,3 +70,31 @@ class DocumentResult:
             not f.waived and SEVERITY_RANK[f.severity] >= threshold for f in self.findings
         )
         return "fail" if failing else "pass"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything one ``qrules check`` run found: what every output format renders."""
+
+    version: str
+    rulesets: tuple[dict[str, Any], ...]
+    documents: tuple[DocumentResult, ...]
+    fail_on: str = "error"
+
+    @property
+    def failed(self) -> bool:
+        return any(d.status(self.fail_on) == "fail" for d in self.documents)
+
+    def summary(self) -> dict[str, int]:
+        findings = [f for d in self.documents for f in d.findings]
+        active = [f for f in findings if not f.waived]
+        failed = sum(d.status(self.fail_on) == "fail" for d in self.documents)
+        return {
+            "documents": len(self.documents),
+            "passed": len(self.documents) - failed,
+            "failed": failed,
+            "errors": sum(f.severity == "error" for f in active),
+            "warnings": sum(f.severity == "warning" for f in active),
+            "notes": sum(f.severity == "note" for f in active),
+            "waived": len(findings) - len(active),
+        }

@@ -190,7 +190,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _number_text(value)
+        return repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import fields, is_dataclass, replace
 from functools import cache
+from typing import Any
 
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.exceptions import UnexpectedToken, VisitError
@@ -74,7 +76,7 @@ def parse_expression(text: str, source: str = "<string>") -> ast.Expr:
 def _transform(tree: object, text: str, source: str) -> object:
     def parse_hole(hole: str, line: int, column: int) -> ast.Expr:
         try:
-            return parse_expression(hole, source)
+            return _moved(parse_expression(hole, source), line, column)
         except RuleSyntaxError as error:
             # Report the hole's error at its place in the file, not inside the hole.
             error.line = line
@@ -88,6 +90,21 @@ def _transform(tree: object, text: str, source: str) -> object:
         if isinstance(error.orig_exc, QrulesError):
             raise error.orig_exc from None
         raise
+
+
+def _moved(node: Any, line: int, column: int) -> Any:
+    """A hole's expression with spans moved from the hole's text to its place in the file."""
+    if isinstance(node, tuple):
+        return tuple(_moved(item, line, column) for item in node)
+    if not is_dataclass(node) or isinstance(node, type):
+        return node
+    changes = {f.name: _moved(getattr(node, f.name), line, column) for f in fields(node)}
+    span = getattr(node, "span", None)
+    if isinstance(span, ast.Span) and span.line:
+        changes["span"] = ast.Span(
+            line, column + span.column - 1, line, column + span.end_column - 1
+        )
+    return replace(node, **changes)
 
 
 def _parse(text: str, source: str, start: str) -> object:

@@ -1,0 +1,3 @@
+from qrules.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The command line: thin click commands over the Python API; each returns an exit code.
+
+Exit codes (stable): 0 nothing reached ``--fail-on``; 1 something did; 2 qrules could not
+do its job (a bad ruleset, a bad option).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from qrules import __version__
+from qrules.errors import QrulesError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(command: F) -> F:
+    """Turn qrules' own errors into a located message and exit code 2, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except QrulesError as error:
+            click.echo(error.render(), err=True)
+            sys.exit(EXIT_ERROR)
+
+    wrapper.__name__ = command.__name__
+    wrapper.__doc__ = command.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qrules")
+def cli() -> None:
+    """Check quality agreements against ISO 9001 and your organisation's rules."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--ruleset", "-r", "rulesets", multiple=True, metavar="NAME|PATH",
+    help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
+    "Default: iso9001.",
+)
+@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here "
+              "(atomically) instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]), default="error",
+              show_default=True, help="Lowest severity that makes the check fail (exit 1).")
+@click.option("--schema", default="auto", metavar="auto|none|FILE", show_default=True,
+              help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
+              "JSON Schema file.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this date "
+              "(waiver expiry, today()); default: the real date.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Check files in this many processes.")
+@click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
+@handles_errors
+def check(
+    paths: tuple[str, ...],
+    rulesets: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str,
+    schema: str,
+    today: dt.datetime | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
+
+    PATHS are agreement files or folders, which are searched for .yaml, .yml, .json and
+    .md files.
+    """
+    from qrules.batch import check_files
+    from qrules.document import agreement_files
+
+    files = agreement_files(list(paths))
+    if not files:
+        raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
+    report = check_files(
+        rulesets or ("iso9001",),
+        files,
+        today=today.date() if today else None,
+        schema=None if schema == "none" else schema,
+        fail_on=fail_on,
+        jobs=jobs,
+    )
+    emit(render(report, output_format, colour=output is None and _is_tty(), hints=not quiet),
+         output)
+    sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+
+
+def render(report: Any, output_format: str, *, colour: bool = False, hints: bool = True) -> str:
+    if output_format == "json":
+        from qrules.report import json as json_report
+
+        return json_report.render(report)
+    from qrules.report import text
+
+    return text.render(report, colour=colour, hints=hints)
+
+
+def emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from qrules.fileio import write_atomic
+
+    write_atomic(output, text)
+
+
+def _is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+def schema(output: str | None) -> None:
+    """Print the JSON Schema (2020-12) of qrules/v1 agreements, for editors and validators."""
+    from qrules.resources import schema_path
+
+    emit(schema_path().read_text(encoding="utf-8"), output)
+
+
+def main() -> None:
+    cli(prog_name="qrules")

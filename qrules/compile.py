@@ -1,0 +1,614 @@
+"""AST → Python closures, once per ruleset; static checks that need no document.
+
+Every expression becomes ``fn(env) -> value``. Reading a document field appends its path to
+``env.trace``, so that a failing check can blame the most specific field it read; reading a
+field the document lacks raises :class:`MissingField`, so a missing field is never a silent
+pass. ``exists(path)`` is the one place that catches it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from qrules.errors import RulesetError
+from qrules.stdlib.core import FUNCTIONS, EvalError
+from qrules.syntax import ast
+from qrules.values import Duration, Percent, show, type_name
+
+DocPath = tuple[str | int, ...]
+Located = tuple[Any, DocPath | None]
+ValueFn = Callable[["Env"], Any]
+CheckFn = Callable[["Env"], "DocPath | None"]
+
+RESERVED = {"and", "or", "not", "in", "contains", "matches", "where", "true", "false", "null"}
+SPECIAL_FUNCTIONS = {"exists": (1, 1), "today": (0, 0)}
+
+
+class MissingField(Exception):
+    """A rule read a field the agreement does not have (or has as null)."""
+
+    def __init__(self, path: DocPath, parent: DocPath) -> None:
+        super().__init__(dotted(path))
+        self.path = path
+        self.parent = parent
+
+
+@dataclass
+class Env:
+    """What one evaluation sees: the document, bound names, the fields read so far."""
+
+    document: Any
+    today: dt.date
+    bindings: dict[str, Located] = field(default_factory=dict)
+    trace: list[DocPath] = field(default_factory=list)
+
+    def first_read_since(self, mark: int) -> DocPath | None:
+        return self.trace[mark] if len(self.trace) > mark else None
+
+
+def dotted(path: DocPath) -> str:
+    """``("scope", "products", 2, "revision")`` → ``scope.products[2].revision``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class Compiler:
+    """Compiles the expressions of one ruleset file; errors point into that file."""
+
+    def __init__(self, source: str, text: str, roots: frozenset[str] | None) -> None:
+        self.source = source
+        self.text = text
+        self.roots = roots  # top-level fields the schema knows; None when there is no schema
+
+    def error(self, message: str, span: ast.Span, hint: str | None = None) -> RulesetError:
+        from qrules.errors import source_context
+
+        return RulesetError(
+            message,
+            source=self.source,
+            line=span.line or None,
+            column=span.column or None,
+            hint=hint,
+            context=source_context(self.text, span.line, span.column) if span.line else None,
+        )
+
+    # ------------------------------------------------------------------ values
+    def value(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
+        method = getattr(self, f"_value_{type(node).__name__.lower()}")
+        return method(node, bound)  # type: ignore[no-any-return]
+
+    def _value_literal(self, node: ast.Literal, bound: frozenset[str]) -> ValueFn:
+        constant = node.value
+        return lambda env: constant
+
+    def _value_listexpr(self, node: ast.ListExpr, bound: frozenset[str]) -> ValueFn:
+        items = [self.value(item, bound) for item in node.items]
+        return lambda env: [item(env) for item in items]
+
+    def _value_path(self, node: ast.Path, bound: frozenset[str]) -> ValueFn:
+        locate = self.located(node, bound)
+        return lambda env: locate(env)[0]
+
+    def _value_unary(self, node: ast.Unary, bound: frozenset[str]) -> ValueFn:
+        operand = self.value(node.operand, bound)
+        if node.op == "not":
+            return lambda env: not _boolean(operand(env), "not")
+        return lambda env: _negate(operand(env))
+
+    def _value_binary(self, node: ast.Binary, bound: frozenset[str]) -> ValueFn:
+        left, right = self.value(node.left, bound), self.value(node.right, bound)
+        if node.op == "and":
+            return lambda env: _boolean(left(env), "and") and _boolean(right(env), "and")
+        if node.op == "or":
+            return lambda env: _boolean(left(env), "or") or _boolean(right(env), "or")
+        apply = BINARY_OPERATORS[node.op]
+        return lambda env: apply(left(env), right(env))
+
+    def _value_matches(self, node: ast.Matches, bound: frozenset[str]) -> ValueFn:
+        pattern = self.regex(node)
+        operand = self.value(node.operand, bound)
+
+        def matches(env: Env) -> bool:
+            text = operand(env)
+            if not isinstance(text, str):
+                raise EvalError(f"`matches` needs a string, got {type_name(text)} {show(text)}")
+            return pattern.search(text) is not None
+
+        return matches
+
+    def regex(self, node: ast.Matches) -> re.Pattern[str]:
+        flags = 0
+        for letter in node.flags:
+            flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}[letter]
+        try:
+            return re.compile(node.pattern, flags)
+        except re.error as error:
+            raise self.error(
+                f"invalid regular expression /{node.pattern}/: {error.msg}",
+                node.span,
+                hint="regular expressions use Python's syntax",
+            ) from None
+
+    def _value_call(self, node: ast.Call, bound: frozenset[str]) -> ValueFn:
+        self._check_arity(node)
+        if node.name == "exists":
+            return self._exists(node.args[0], bound)
+        if node.name == "today":
+            return lambda env: env.today
+        function = FUNCTIONS[node.name].call
+        args = [self.value(arg, bound) for arg in node.args]
+        return lambda env: function(*(arg(env) for arg in args))
+
+    def _check_arity(self, node: ast.Call) -> None:
+        if node.name in SPECIAL_FUNCTIONS:
+            low, high = SPECIAL_FUNCTIONS[node.name]
+        elif node.name in FUNCTIONS:
+            low, high = FUNCTIONS[node.name].min_args, FUNCTIONS[node.name].max_args
+        else:
+            known = sorted([*FUNCTIONS, *SPECIAL_FUNCTIONS])
+            close = difflib.get_close_matches(node.name, known, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"known functions: {', '.join(known)}"
+            raise self.error(f"unknown function `{node.name}`", node.span, hint)
+        if not low <= len(node.args) <= high:
+            wanted = str(low) if low == high else f"{low} to {high}"
+            raise self.error(
+                f"`{node.name}` takes {wanted} argument{'s' if high != 1 else ''}, "
+                f"given {len(node.args)}",
+                node.span,
+            )
+
+    def _exists(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
+        if not isinstance(node, ast.Path):
+            raise self.error("`exists` takes a field path, such as exists(audits.notice)", node.span)
+        locate = self.located(node, bound)
+
+        def exists(env: Env) -> bool:
+            try:
+                locate(env)
+            except MissingField as missing:
+                env.trace.append(missing.parent)  # blame the nearest existing parent
+                return False
+            return True
+
+        return exists
+
+    def _value_quantifier(self, node: ast.Quantifier, bound: frozenset[str]) -> ValueFn:
+        elements = self.elements(node.iterable, bound)
+        body = self.value(node.body, bound | {node.var})
+        var = node.var
+
+        def holds(env: Env, element: Located) -> bool:
+            env.bindings[var] = element
+            return _boolean(body(env), node.kind)
+
+        if node.kind == "all":
+            return lambda env: all(holds(env, e) for e in elements(env))
+        if node.kind == "any":
+            return lambda env: any(holds(env, e) for e in elements(env))
+        return lambda env: not any(holds(env, e) for e in elements(env))
+
+    def _value_count(self, node: ast.Count, bound: frozenset[str]) -> ValueFn:
+        elements = self.elements(node.iterable, bound)
+        condition = self.value(node.condition, bound | {node.var})
+
+        def count(env: Env) -> int:
+            total = 0
+            for element in elements(env):
+                env.bindings[node.var] = element
+                total += _boolean(condition(env), "count ... where")
+            return total
+
+        return count
+
+    # ------------------------------------------------------------------ paths
+    def located(self, node: ast.Path, bound: frozenset[str]) -> Callable[[Env], Located]:
+        """A path's value with the document path it was read from (None for computed values)."""
+        if node.root in RESERVED:
+            raise self.error(f"`{node.root}` is a keyword and cannot start a field path", node.span)
+        if node.root not in bound:
+            self._check_root(node)
+        steps: list[str | ValueFn] = [
+            s.name if isinstance(s, ast.Field) else self.value(s.index, bound)
+            for s in node.segments
+        ]
+        root, is_bound = node.root, node.root in bound
+
+        def locate(env: Env) -> Located:
+            value, path = env.bindings[root] if is_bound else _step(env.document, (), root)
+            for step in steps:
+                key = step if isinstance(step, str) else step(env)
+                value, path = _step(value, path, key)
+            if path is not None:
+                env.trace.append(path)
+            return value, path
+
+        return locate
+
+    def _check_root(self, node: ast.Path) -> None:
+        if self.roots is None or node.root in self.roots or node.root.startswith("x_"):
+            return
+        close = difflib.get_close_matches(node.root, sorted(self.roots), n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "bind it with `let` first"
+        raise self.error(
+            f"undefined name `{node.root}`: not a field of the agreement schema nor a `let`",
+            node.span,
+            hint,
+        )
+
+    def elements(self, node: ast.Expr, bound: frozenset[str]) -> Callable[[Env], Iterator[Located]]:
+        """The items of a list, each with its own document path when it has one."""
+        if isinstance(node, ast.Path):
+            locate = self.located(node, bound)
+        else:
+            compute = self.value(node, bound)
+
+            def locate(env: Env) -> Located:
+                return compute(env), None
+
+        def elements(env: Env) -> Iterator[Located]:
+            items, path = locate(env)
+            if not isinstance(items, list):
+                where = f"{dotted(path)} " if path else ""
+                raise EvalError(f"{where}is a {type_name(items)}, not a list")
+            for i, item in enumerate(items):
+                yield item, (None if path is None else (*path, i))
+
+        return elements
+
+    # ------------------------------------------------------------------ checks (with blame)
+    def check(self, node: ast.Expr, bound: frozenset[str]) -> CheckFn:
+        """``fn(env)`` → None when the condition holds, else the document path to blame."""
+        if isinstance(node, ast.Binary) and node.op in ("and", "or"):
+            left, right = self.check(node.left, bound), self.check(node.right, bound)
+            if node.op == "and":
+                return lambda env: _first_failure(left(env), right, env)
+            return lambda env: _both_fail(left(env), right, env)
+        if isinstance(node, ast.Quantifier):
+            return self._check_quantifier(node, bound)
+        value = self.value(node, bound)
+
+        def check(env: Env) -> DocPath | None:
+            mark = len(env.trace)
+            if _boolean(value(env), "require"):
+                return None
+            return env.first_read_since(mark) or ()
+
+        return check
+
+    def _check_quantifier(self, node: ast.Quantifier, bound: frozenset[str]) -> CheckFn:
+        elements = self.elements(node.iterable, bound)
+        inner = bound | {node.var}
+        body_check, body_value = self.check(node.body, inner), self.value(node.body, inner)
+
+        def check(env: Env) -> DocPath | None:
+            mark = len(env.trace)
+            for element in elements(env):
+                env.bindings[node.var] = element
+                if node.kind == "all":
+                    blame = body_check(env)
+                    if blame is not None:
+                        return blame or element[1] or ()
+                elif node.kind == "none" and _boolean(body_value(env), "none"):
+                    return element[1] or ()
+                elif node.kind == "any" and _boolean(body_value(env), "any"):
+                    return None
+            if node.kind == "any":
+                return env.first_read_since(mark) or ()
+            return None
+
+        return check
+
+    def each_failure(
+        self, node: ast.Expr, bound: frozenset[str]
+    ) -> Callable[[Env], Iterator[DocPath]]:
+        """A top-level ``all`` reports every failing element; anything else fails at most once."""
+        if isinstance(node, ast.Quantifier) and node.kind == "all":
+            elements = self.elements(node.iterable, bound)
+            body = self.check(node.body, bound | {node.var})
+
+            def failures(env: Env) -> Iterator[DocPath]:
+                for element in elements(env):
+                    env.bindings[node.var] = element
+                    blame = body(env)
+                    if blame is not None:
+                        yield blame or element[1] or ()
+
+            return failures
+        check = self.check(node, bound)
+
+        def failure(env: Env) -> Iterator[DocPath]:
+            blame = check(env)
+            if blame is not None:
+                yield blame
+
+        return failure
+
+    # ------------------------------------------------------------------ templates
+    def template(self, node: ast.Template, bound: frozenset[str]) -> Callable[[Env], str]:
+        parts: list[str | ValueFn] = [
+            p if isinstance(p, str) else self.value(p, bound) for p in node.parts
+        ]
+
+        def render(env: Env) -> str:
+            return "".join(p if isinstance(p, str) else _show_safely(p, env) for p in parts)
+
+        return render
+
+
+def _show_safely(value: ValueFn, env: Env) -> str:
+    try:
+        return show(value(env))
+    except MissingField:
+        return "(missing)"
+    except (EvalError, KeyError):
+        return "(?)"
+
+
+def _first_failure(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
+    return left if left is not None else right(env)
+
+
+def _both_fail(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
+    if left is None:
+        return None
+    return None if right(env) is None else left
+
+
+def _step(value: Any, path: DocPath | None, key: Any) -> Located:
+    """One step down a path: a record field or a list index."""
+    if isinstance(value, dict):
+        if not isinstance(key, str):
+            raise EvalError(f"a record is indexed by field names, not {type_name(key)}")
+        item = value.get(key)
+        child = None if path is None else (*path, key)
+        if item is None:
+            if path is None:
+                raise EvalError(f"the record has no field `{key}`")
+            raise MissingField(child or (key,), path)
+        return item, child
+    if isinstance(value, list):
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise EvalError(f"a list is indexed by whole numbers, not {type_name(key)}")
+        if not -len(value) <= key < len(value):
+            if path is None:
+                raise EvalError(f"index {key} is outside a list of {len(value)}")
+            raise MissingField((*path, key), path)
+        index = key % len(value)
+        return value[index], (None if path is None else (*path, index))
+    where = dotted(path) if path else "the value"
+    raise EvalError(f"{where} is a {type_name(value)} {show(value)}, it has no `{key}`")
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise EvalError(f"`{where}` needs true or false, got {type_name(value)} {show(value)}")
+    return value
+
+
+def _negate(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Duration, Percent)):
+        raise EvalError(f"cannot negate {type_name(value)} {show(value)}")
+    return -value
+
+
+ORDERED = (int, float, str, dt.date, Duration, Percent)
+
+
+def _comparable(left: Any, right: Any, op: str) -> None:
+    kinds = type_name(left), type_name(right)
+    if kinds[0] != kinds[1] and "null" not in kinds:
+        raise EvalError(
+            f"cannot compare {kinds[0]} {show(left)} with {kinds[1]} {show(right)} using {op}"
+        )
+    if op not in ("==", "!=") and (
+        "null" in kinds or isinstance(left, bool) or not isinstance(left, ORDERED)
+    ):
+        raise EvalError(f"{op} needs numbers, strings, dates, durations or percentages")
+
+
+def _comparison(op: str, compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def apply(left: Any, right: Any) -> bool:
+        _comparable(left, right, op)
+        return compare(left, right)
+
+    return apply
+
+
+def _membership(left: Any, right: Any) -> bool:
+    if isinstance(right, str) and isinstance(left, str):
+        return left in right
+    if not isinstance(right, list):
+        raise EvalError(f"`in` needs a list on its right, got {type_name(right)} {show(right)}")
+    return any(type_name(item) == type_name(left) and item == left for item in right)
+
+
+def _contains(left: Any, right: Any) -> bool:
+    return _membership(right, left)
+
+
+def _arithmetic(op: str, apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def compute(left: Any, right: Any) -> Any:
+        if isinstance(left, dt.date) and isinstance(right, Duration) and op in "+-":
+            return right.add_to(left) if op == "+" else (-right).add_to(left)
+        if isinstance(left, dt.date) and isinstance(right, dt.date) and op == "-":
+            return Duration((left - right).days, "days")
+        if isinstance(left, bool) or isinstance(right, bool):
+            raise EvalError(f"cannot use {op} on true/false")
+        if op == "/" and right == 0:
+            raise EvalError("division by zero")
+        try:
+            result = apply(left, right)
+        except TypeError:
+            result = NotImplemented
+        if result is NotImplemented:
+            raise EvalError(
+                f"cannot compute {type_name(left)} {show(left)} {op} "
+                f"{type_name(right)} {show(right)}"
+            )
+        return result
+
+    return compute
+
+
+BINARY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": _comparison("==", operator.eq),
+    "!=": _comparison("!=", operator.ne),
+    "<": _comparison("<", operator.lt),
+    "<=": _comparison("<=", operator.le),
+    ">": _comparison(">", operator.gt),
+    ">=": _comparison(">=", operator.ge),
+    "in": _membership,
+    "not in": lambda left, right: not _membership(left, right),
+    "contains": _contains,
+    "+": _arithmetic("+", operator.add),
+    "-": _arithmetic("-", operator.sub),
+    "*": _arithmetic("*", operator.mul),
+    "/": _arithmetic("/", operator.truediv),
+}
+
+
+# ---------------------------------------------------------------------------- rules and terms
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a finding says about the rule that made it; no callables, no AST."""
+
+    id: str
+    title: str
+    severity: str
+    refs: tuple[str, ...]
+    ruleset: str
+    source: str
+    line: int
+    kind: str  # "rule" or "term"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    info: RuleInfo
+    conditions: tuple[ValueFn, ...]  # scope and `when`s; all must hold for the rule to apply
+    lets: tuple[tuple[str, ValueFn], ...]
+    requires: tuple[Callable[[Env], Iterator[DocPath]], ...]
+    message: Callable[[Env], str] | None
+    default_messages: tuple[str, ...]  # one per require, used when there is no `message`
+    hint: Callable[[Env], str] | None
+
+
+@dataclass(frozen=True)
+class CompiledTier:
+    kind: str
+    holds: Callable[[Env, Any], bool]
+    written: str  # the condition as written, for messages ("<= 0.65")
+    approval: str | None
+    severity: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class CompiledTerm:
+    info: RuleInfo
+    conditions: tuple[ValueFn, ...]
+    value: Callable[[Env], Located]
+    tiers: tuple[CompiledTier, ...]
+    hint: Callable[[Env], str] | None
+
+    @property
+    def preferred(self) -> str:
+        """The preferred position as written, for messages about fallbacks."""
+        return " or ".join(t.written or "any value" for t in self.tiers if t.kind == "prefer")
+
+
+Compiled = CompiledRule | CompiledTerm
+
+
+def compile_rule(compiler: Compiler, rule: ast.Rule, ruleset: str) -> CompiledRule:
+    bound: frozenset[str] = frozenset()
+    conditions = _conditions(compiler, rule.scope, rule.when)
+    lets = []
+    for let in rule.lets:
+        lets.append((let.name, compiler.value(let.value, bound)))
+        bound |= {let.name}
+    return CompiledRule(
+        info=_info(compiler, rule, ruleset, "rule"),
+        conditions=conditions,
+        lets=tuple(lets),
+        requires=tuple(compiler.each_failure(r.condition, bound) for r in rule.requires),
+        message=compiler.template(rule.message, bound | _element_names(rule)) if rule.message else None,
+        default_messages=tuple(f"{rule.title}: requires {r.source}" for r in rule.requires),
+        hint=compiler.template(rule.hint, bound) if rule.hint else None,
+    )
+
+
+def _element_names(rule: ast.Rule) -> frozenset[str]:
+    """Names a message may use: the element variable of each top-level `all`."""
+    return frozenset(
+        r.condition.var
+        for r in rule.requires
+        if isinstance(r.condition, ast.Quantifier) and r.condition.kind == "all"
+    )
+
+
+def compile_term(compiler: Compiler, term: ast.Term, ruleset: str) -> CompiledTerm:
+    return CompiledTerm(
+        info=_info(compiler, term, ruleset, "term"),
+        conditions=_conditions(compiler, term.scope, term.when),
+        value=compiler.located(term.at, frozenset()),
+        tiers=tuple(_tier(compiler, tier) for tier in term.tiers),
+        hint=compiler.template(term.hint, frozenset()) if term.hint else None,
+    )
+
+
+def _info(compiler: Compiler, node: ast.Rule | ast.Term, ruleset: str, kind: str) -> RuleInfo:
+    return RuleInfo(
+        node.id, node.title, node.severity, node.refs, ruleset, compiler.source, node.span.line, kind
+    )
+
+
+def _conditions(
+    compiler: Compiler, scope: ast.Expr | None, when: tuple[ast.Expr, ...]
+) -> tuple[ValueFn, ...]:
+    guards = ((scope,) if scope is not None else ()) + when
+    return tuple(compiler.value(guard, frozenset()) for guard in guards)
+
+
+def _tier(compiler: Compiler, tier: ast.Tier) -> CompiledTier:
+    holds, written = _tier_condition(compiler, tier.condition)
+    return CompiledTier(tier.kind, holds, written, tier.approval, tier.severity, tier.reason)
+
+
+def _tier_condition(
+    compiler: Compiler, condition: ast.Condition | None
+) -> tuple[Callable[[Env, Any], bool], str]:
+    if condition is None:
+        return (lambda env, value: True), ""
+    operands = [compiler.value(o, frozenset()) for o in condition.operands]
+    span = condition.span
+    written = " ".join(_source_slice(compiler.text, span).split())
+    if condition.op == "between":
+        low, high = operands
+        at_least, at_most = BINARY_OPERATORS[">="], BINARY_OPERATORS["<="]
+        return (lambda env, v: at_least(v, low(env)) and at_most(v, high(env))), written
+    apply = BINARY_OPERATORS[condition.op]
+    (operand,) = operands
+    return (lambda env, v: bool(apply(v, operand(env)))), written
+
+
+def _source_slice(text: str, span: ast.Span) -> str:
+    lines = text.splitlines()
+    if not span.line or span.line > len(lines):
+        return ""
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    first = lines[span.line - 1][span.column - 1 :]
+    middle = lines[span.line : span.end_line - 1]
+    last = lines[span.end_line - 1][: span.end_column - 1]
+    return "\n".join([first, *middle, last])

@@ -1,0 +1,577 @@
+"""Agreement files → plain values + a source map, strictly; problems become findings.
+
+One pass over libyaml's node graph builds the values and records every value's line and
+column (faster than ``yaml.load``, which builds the same values without the marks). Loading
+never raises for a bad agreement: whatever is wrong is a finding of that document, so a
+batch goes on past it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qrules.findings import Finding
+from qrules.resources import schema_path
+from qrules.values import Duration, Percent, show
+
+try:
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover - libyaml missing: slower, same results
+    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+DocPath = tuple[str | int, ...]
+Location = tuple[int, int]
+
+AGREEMENT_VERSION = "qrules/v1"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_DEPTH = 64
+SUFFIXES = (".yaml", ".yml", ".json", ".md")
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
+
+
+@dataclass
+class Document:
+    """An agreement: its values, where each value stands, and what was wrong with it."""
+
+    path: str
+    data: Any = None
+    locations: dict[DocPath, Location] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)
+    written_as: dict[DocPath, str] = field(default_factory=dict)  # plain scalars YAML re-typed
+    line_offset: int = 0
+
+    @property
+    def readable(self) -> bool:
+        return self.data is not None
+
+    def locate(self, path: DocPath) -> tuple[DocPath, Location]:
+        """The nearest path with a known place (the path itself, or its nearest parent)."""
+        for end in range(len(path), -1, -1):
+            location = self.locations.get(path[:end])
+            if location is not None:
+                return path[:end], location
+        return (), (1 + self.line_offset, 1)
+
+    def problem(
+        self, rule: str, message: str, path: DocPath = (), severity: str = "error", **extra: Any
+    ) -> None:
+        _, (line, column) = self.locate(path)
+        line, column = extra.pop("line", line), extra.pop("column", column)
+        self.problems.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                path=dotted(path),
+                line=line,
+                column=column,
+                ruleset="qrules",
+                title=LOADER_TITLES.get(rule, rule),
+                **extra,
+            )
+        )
+
+
+LOADER_TITLES = {
+    "document-unreadable": "The agreement can be read",
+    "yaml-syntax": "The agreement is well-formed YAML or JSON",
+    "duplicate-key": "Every key appears once",
+    "yaml-tag": "No YAML tags that construct objects",
+    "yaml-limits": "The agreement stays within size, nesting and alias limits",
+    "yaml-ambiguous": "Every value means the same to every YAML reader",
+    "schema": "The agreement follows its schema",
+}
+
+
+def dotted(path: DocPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def load_document(path: str | Path, schema: str | Path | None = "auto") -> Document:
+    """Read an agreement. ``schema``: ``"auto"`` (the built-in one for ``qrules/v1``
+    documents, none otherwise), ``None``/``"none"``, or a JSON Schema file."""
+    document = Document(str(path))
+    text = _read_text(Path(path), document)
+    if text is None:
+        return document
+    if str(path).endswith(".md"):
+        text = _front_matter(text, document)
+        if text is None:
+            return document
+    return parse_document(text, document, schema)
+
+
+def parse_document(text: str, document: Document, schema: str | Path | None = "auto") -> Document:
+    root = _compose(text, document)
+    if root is None:
+        return document
+    builder = _Builder(document)
+    document.locations[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
+    data = builder.build(root, (), 0)
+    if builder.aborted:
+        return document
+    if not isinstance(data, dict):
+        document.problem("yaml-syntax", f"an agreement is a mapping of fields, not a {_kind(data)}")
+        return document
+    document.data = data
+    _validate(document, _choose_schema(document, schema))
+    return document
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", type(None): "empty document"}.get(type(value), "value")
+
+
+def _read_text(path: Path, document: Document) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            document.problem(
+                "yaml-limits", f"the file is {size:,} bytes; agreements are limited to {MAX_BYTES:,}"
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        document.problem("document-unreadable", f"cannot read the file: {error.strerror or error}")
+        return None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        document.problem(
+            "document-unreadable",
+            "the file is binary (it contains NUL bytes), not a text agreement",
+            line=line,
+        )
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        document.problem(
+            "document-unreadable",
+            f"the file is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        )
+        return None
+
+
+def _front_matter(text: str, document: Document) -> str | None:
+    """The YAML between the leading ``---`` lines of a Markdown agreement."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        document.problem(
+            "yaml-syntax",
+            "a Markdown agreement starts with YAML front matter between `---` lines",
+            hint="put the agreement's fields between two `---` lines at the top",
+        )
+        return None
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            # Keep the first line blank so YAML marks match the Markdown file's lines.
+            return "\n" + "".join(lines[1:end])
+    document.problem("yaml-syntax", "the front matter's closing `---` line is missing")
+    return None
+
+
+def _compose(text: str, document: Document) -> yaml.Node | None:
+    try:
+        root = yaml.compose(text, Loader=YamlLoader)
+    except yaml.MarkedYAMLError as error:
+        if document.path.endswith(".json") and _is_json(text):
+            return yaml.compose(json.dumps(json.loads(text)), Loader=YamlLoader)
+        mark = error.problem_mark or error.context_mark
+        document.problem(
+            "yaml-syntax",
+            _yaml_message(error),
+            line=(mark.line + 1) if mark else 1,
+            column=(mark.column + 1) if mark else 1,
+        )
+        return None
+    except yaml.YAMLError as error:
+        document.problem("yaml-syntax", str(error))
+        return None
+    if root is None:
+        document.problem("yaml-syntax", "the agreement is empty")
+    return root
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (error.context, error.problem) if p]
+    message = "; ".join(parts) or "invalid YAML"
+    if "expected a single document" in message:
+        return "the file holds more than one YAML document; an agreement is one document"
+    return message
+
+
+# ---------------------------------------------------------------------------- nodes → values
+
+
+class _Builder:
+    """Builds values from nodes, recording marks; enforces the strict-loading rules."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.values = 0
+        self.aborted = False
+
+    def build(self, node: yaml.Node, path: DocPath, depth: int) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES or depth > MAX_DEPTH:
+            self._abort(node, depth)
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, path, depth)
+        return self._scalar(node, path)
+
+    def _abort(self, node: yaml.Node, depth: int) -> None:
+        if not self.aborted:
+            what = f"nesting deeper than {MAX_DEPTH}" if depth > MAX_DEPTH else (
+                f"more than {MAX_VALUES:,} values (aliases expanding without bound?)"
+            )
+            self.document.problem(
+                "yaml-limits",
+                f"the agreement has {what}",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+        self.aborted = True
+
+    def _mark(self, path: DocPath, node: yaml.Node) -> None:
+        self.document.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _mapping(self, node: yaml.MappingNode, path: DocPath, depth: int) -> dict[str, Any]:
+        if node.tag != f"{_TAG}map":
+            self._bad_tag(node, path)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            child = (*path, key)
+            if key in result:
+                first = self.document.locations[child][0]
+                self.document.problem(
+                    "duplicate-key",
+                    f"duplicate key `{key}` (first on line {first}); a contract must mean one thing",
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                    hint="remove one of the two, or merge them",
+                )
+                continue
+            self._mark(child, key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        if node.tag == f"{_TAG}merge":
+            self.document.problem(
+                "yaml-tag",
+                "merge keys (`<<`) are not allowed in agreements; write the fields out",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.document.problem(
+                "yaml-syntax",
+                "a key must be a plain name, not a list or mapping",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+            return None
+        return str(node.value)
+
+    def _sequence(self, node: yaml.SequenceNode, path: DocPath, depth: int) -> list[Any]:
+        if node.tag != f"{_TAG}seq":
+            self._bad_tag(node, path)
+        items = []
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            self._mark(child, item)
+            items.append(self.build(item, child, depth + 1))
+        return items
+
+    def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self._bad_tag(node, path)
+            return None
+        if tag == f"{_TAG}str":
+            return node.value
+        value = _construct(node)
+        if node.style is None and _is_yaml11_only(node.value, value):
+            self.document.written_as[path] = node.value
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        return value
+
+    def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
+        self.document.problem(
+            "yaml-tag",
+            f"the tag {node.tag} is not allowed: agreements hold plain values only",
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            hint="remove the tag; qrules never constructs objects from YAML",
+        )
+
+
+def _construct(node: yaml.ScalarNode) -> Any:
+    kind = node.tag.rsplit(":", 1)[1]
+    return getattr(_CONSTRUCTOR, f"construct_yaml_{kind}")(node)
+
+
+def _is_yaml11_only(text: str, value: Any) -> bool:
+    """Plain scalars YAML 1.1 and 1.2 readers disagree on (``NO``, ``0777``, ``1:30``, ``1.10``)."""
+    if isinstance(value, bool):
+        return text.lower() in _YAML11_BOOLEANS
+    if isinstance(value, (int, float)):
+        return str(value) != text.lstrip("+")
+    return False
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def _choose_schema(document: Document, schema: str | Path | None) -> str | None:
+    if schema in (None, "none"):
+        return None
+    if schema != "auto":
+        return str(schema)
+    declared = document.data.get("agreement")
+    if declared == AGREEMENT_VERSION:
+        return str(schema_path())
+    if declared is not None:
+        document.problem(
+            "schema",
+            f"unknown agreement format {show(declared)}; this qrules reads {AGREEMENT_VERSION}",
+            ("agreement",),
+            hint=f"write `agreement: {AGREEMENT_VERSION}`, or check with --schema FILE|none",
+        )
+    return None
+
+
+def _validate(document: Document, schema_file: str | None) -> None:
+    if schema_file is None:
+        _convert_untyped(document.data)
+        _report_yaml11(document, set())
+        return
+    validator, typed_paths = _validator(schema_file)
+    flagged: set[DocPath] = set()
+    for error in validator.iter_errors(document.data):
+        path = tuple(error.absolute_path)
+        flagged.add(path)
+        _schema_finding(document, error, path)
+    _report_yaml11(document, flagged)
+    _convert_typed(document.data, typed_paths)
+
+
+def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
+    from jsonschema.exceptions import best_match
+
+    best = best_match([error]) or error
+    path = tuple(best.absolute_path) or path
+    message = _schema_message(best, path, document)
+    document.problem("schema", message, path, hint=_schema_hint(best, path, document))
+
+
+def _schema_message(error: Any, path: DocPath, document: Document) -> str:
+    where = dotted(path) or "the agreement"
+    written = document.written_as.get(path)
+    if error.validator == "type" and written is not None:
+        return f"{where}: `{written}` is read as {_yaml_reading(error.instance)}, not a {error.validator_value}"
+    if error.validator == "additionalProperties":
+        return f"{where}: {error.message}"
+    return f"{where}: {error.message}"
+
+
+def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
+    written = document.written_as.get(path)
+    if error.validator == "type" and written is not None:
+        return f'quote it: "{written}"'
+    if error.validator == "additionalProperties":
+        return _typo_hint(error)
+    if error.validator == "pattern" and path and "duration" in str(error.schema.get("x-qrules-type")):
+        return 'write a duration such as "30 days", "24 hours" or "3 years"'
+    return None
+
+
+def _typo_hint(error: Any) -> str | None:
+    import difflib
+
+    allowed = sorted(error.schema.get("properties", {}))
+    extras = [key for key in error.instance if key not in allowed and not key.startswith("x-")]
+    for extra in extras:
+        close = difflib.get_close_matches(extra, allowed, n=1)
+        if close:
+            return f"did you mean `{close[0]}`?"
+    return f"allowed here: {', '.join(allowed)}; extensions start with x-" if allowed else None
+
+
+def _yaml_reading(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {show(value)} (YAML 1.1)"
+    return f"the number {show(value)}"
+
+
+def _report_yaml11(document: Document, flagged: set[DocPath]) -> None:
+    for path, written in document.written_as.items():
+        if path in flagged:
+            continue
+        value = _get(document.data, path)
+        document.problem(
+            "yaml-ambiguous",
+            f"{dotted(path)}: `{written}` is {_yaml_reading(value)} to some YAML readers "
+            "and a string to others",
+            path,
+            severity="warning",
+            hint=f'write {show(value)} if that is meant, or quote it: "{written}"',
+        )
+
+
+def _get(data: Any, path: DocPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+@cache
+def _validator(schema_file: str) -> tuple[Any, dict[str, Any]]:
+    """A compiled validator (once per schema file) and the schema's typed paths."""
+    import jsonschema
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema, Draft202012Validator)
+    # YAML dates arrive as dates: they are strings of the date format to the schema.
+    checker = validator_class.TYPE_CHECKER.redefine(
+        "string", lambda _, value: isinstance(value, (str, dt.date))
+    )
+    extended = jsonschema.validators.extend(validator_class, type_checker=checker)
+    return extended(schema, format_checker=FormatChecker()), _typed_paths(schema)
+
+
+# ---------------------------------------------------------------------------- typed values
+
+
+def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
+    """``{"change_control": {"notification": "duration"}, "parties": {"*": {...}}}``."""
+    defs = schema.get("$defs", {})
+
+    def walk(node: dict[str, Any], depth: int) -> Any:
+        if depth > 20:
+            return None
+        if "$ref" in node:
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        if "x-qrules-type" in node:
+            return node["x-qrules-type"]
+        tree: dict[str, Any] = {}
+        for key, child in node.get("properties", {}).items():
+            sub = walk(child, depth + 1)
+            if sub:
+                tree[key] = sub
+        if isinstance(node.get("items"), dict):
+            sub = walk(node["items"], depth + 1)
+            if sub:
+                tree["*"] = sub
+        return tree
+
+    result = walk(schema, 0)
+    return result if isinstance(result, dict) else {}
+
+
+def _convert_typed(data: Any, tree: dict[str, Any]) -> None:
+    for key, sub in tree.items():
+        for container, index in _children(data, key):
+            if isinstance(sub, str):
+                container[index] = _typed(container[index], sub)
+            else:
+                _convert_typed(container[index], sub)
+
+
+def _children(data: Any, key: str) -> Iterator[tuple[Any, Any]]:
+    if key == "*" and isinstance(data, list):
+        yield from ((data, i) for i in range(len(data)))
+    elif isinstance(data, dict) and key in data:
+        yield data, key
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    parsed: Any = None
+    if kind == "duration":
+        parsed = Duration.parse(value)
+    elif kind == "percent":
+        parsed = Percent.parse(value)
+    elif kind == "date":
+        try:
+            parsed = dt.date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+    return value if parsed is None else parsed
+
+
+def _convert_untyped(data: Any) -> None:
+    """Without a schema, strings that read exactly as a duration or percentage become one."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in list(items):
+        if isinstance(value, str):
+            data[key] = Duration.parse(value) or Percent.parse(value) or value
+        elif isinstance(value, (dict, list)):
+            _convert_untyped(value)
+
+
+def agreement_files(paths: list[str]) -> list[str]:
+    """Files named on the command line, and agreement files found below named folders."""
+    found: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += [str(p) for p in path.rglob("*") if _is_agreement_file(p, path)]
+        else:
+            found.append(name)
+    return sorted(dict.fromkeys(found))
+
+
+def _is_agreement_file(path: Path, top: Path) -> bool:
+    """In a walked folder: agreement suffixes, no hidden files, Markdown only with front matter."""
+    if path.suffix not in SUFFIXES or not path.is_file():
+        return False
+    if any(part.startswith(".") for part in path.relative_to(top).parts):
+        return False
+    if path.suffix == ".md":
+        with path.open("rb") as handle:
+            return handle.readline().strip() == b"---"
+    return True

@@ -1,0 +1,228 @@
+"""Compiled rules × one document → findings, with tiers and waivers applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from qrules.compile import (
+    CompiledRule,
+    CompiledTerm,
+    CompiledTier,
+    DocPath,
+    Env,
+    MissingField,
+    RuleInfo,
+)
+from qrules.document import Document, dotted, load_document
+from qrules.findings import DocumentResult, Finding
+from qrules.ruleset import Rulebook
+from qrules.stdlib.core import EvalError
+from qrules.values import show
+
+def check(
+    rules: Rulebook,
+    document: Document | str | Path,
+    *,
+    today: dt.date | None = None,
+    schema: str | Path | None = "auto",
+) -> DocumentResult:
+    """Every finding of one agreement, in output order (line, then rule id)."""
+    if not isinstance(document, Document):
+        document = load_document(document, schema)
+    findings = list(document.problems)
+    if document.readable:
+        today = today or dt.date.today()
+        raw = [f for check in rules.checks for f in _run(check, document, today)]
+        findings += apply_waivers(raw, document, rules.rule_ids(), today)
+    return DocumentResult(document.path, tuple(sorted(findings, key=lambda f: f.sort_key)))
+
+
+def _run(check: CompiledRule | CompiledTerm, document: Document, today: dt.date) -> list[Finding]:
+    env = Env(document.data, today)
+    try:
+        if not _applies(check.conditions, env):
+            return []
+        if isinstance(check, CompiledTerm):
+            return list(_run_term(check, document, env))
+    except (MissingField, EvalError) as error:
+        return [_failure(check, document, error, env)]
+    return list(_run_rule(check, document, env))
+
+
+def _applies(conditions: Iterable[Any], env: Env) -> bool:
+    """Scope and `when` guards; a guard on a missing field means the rule does not apply."""
+    for condition in conditions:
+        try:
+            if condition(env) is not True:
+                return False
+        except MissingField:
+            return False
+    return True
+
+
+def _run_rule(rule: CompiledRule, document: Document, env: Env) -> Iterator[Finding]:
+    try:
+        for name, value in rule.lets:
+            mark = len(env.trace)
+            env.bindings[name] = (value(env), None)
+            del env.trace[mark:]  # what a `let` read is not what a `require` failed on
+    except (MissingField, EvalError) as error:
+        yield _failure(rule, document, error, env)
+        return
+    for index, failures in enumerate(rule.requires):
+        try:
+            for blame in failures(env):
+                message = rule.message(env) if rule.message else rule.default_messages[index]
+                hint = rule.hint(env) if rule.hint else None
+                yield _finding(rule.info, document, blame, message, rule.info.severity, hint=hint)
+        except (MissingField, EvalError) as error:
+            yield _failure(rule, document, error, env)
+
+
+def _run_term(term: CompiledTerm, document: Document, env: Env) -> Iterator[Finding]:
+    value, path = term.value(env)
+    path = path or ()
+    hint = term.hint(env) if term.hint else None
+    for tier in term.tiers:
+        if tier.holds(env, value):
+            if tier.kind != "prefer":
+                yield _tier_finding(term, tier, document, path, value, hint)
+            return
+    message = f"{term.info.title} {show(value)} matches no negotiated position"
+    yield _finding(term.info, document, path, message, term.info.severity, hint=hint)
+
+
+def _tier_finding(
+    term: CompiledTerm,
+    tier: CompiledTier,
+    document: Document,
+    path: DocPath,
+    value: Any,
+    hint: str | None,
+) -> Finding:
+    title = f"{term.info.title} {show(value)}"
+    if tier.kind == "accept":
+        preferred = f" ({term.preferred})" if term.preferred else ""
+        message = f"{title} is outside the preferred position{preferred}; acceptable"
+        message += f" with approval by {tier.approval}" if tier.approval else " as a fallback"
+        severity = tier.severity or "note"
+    else:
+        message = f"{title} is rejected"
+        severity = tier.severity or term.info.severity
+        message += "" if tier.reason or not tier.written else f" ({tier.written})"
+    if tier.reason:
+        message += f": {tier.reason}"
+    return _finding(
+        term.info, document, path, message, severity, hint=hint, tier=tier.kind,
+        approval=tier.approval,
+    )
+
+
+def _failure(
+    check: CompiledRule | CompiledTerm, document: Document, error: Exception, env: Env
+) -> Finding:
+    """A field the rule needs is missing, or a value it cannot work with."""
+    hint = None
+    if check.hint is not None:
+        try:
+            hint = check.hint(env)
+        except (MissingField, EvalError):
+            hint = None
+    if isinstance(error, MissingField):
+        path, message = error.path, f"{dotted(error.path)} is missing"
+    else:
+        path, message = (env.trace[-1] if env.trace else ()), f"cannot evaluate: {error}"
+    return _finding(
+        check.info, document, path, message, check.info.severity, hint=hint,
+        tier="reject" if isinstance(check, CompiledTerm) else None,
+    )
+
+
+def _finding(
+    info: RuleInfo,
+    document: Document,
+    path: DocPath,
+    message: str,
+    severity: str,
+    **extra: Any,
+) -> Finding:
+    _, (line, column) = document.locate(path)
+    return Finding(
+        rule=info.id,
+        ruleset=info.ruleset,
+        severity=severity,
+        title=info.title,
+        message=message,
+        refs=info.refs,
+        path=dotted(path),
+        line=line,
+        column=column,
+        **extra,
+    )
+
+
+# ---------------------------------------------------------------------------- waivers
+
+WAIVER_TITLE = "Waivers are approved, current and used"
+
+
+def apply_waivers(
+    findings: list[Finding], document: Document, known_rules: frozenset[str], today: dt.date
+) -> list[Finding]:
+    """Mark waived findings; a waiver that is expired, unapproved or unused is a finding."""
+    waivers = document.data.get("waivers")
+    if not isinstance(waivers, list):
+        return findings
+    result = list(findings)
+    for index, waiver in enumerate(waivers):
+        if not isinstance(waiver, dict) or not isinstance(waiver.get("rule"), str):
+            continue  # the schema reports the shape
+        rule, path = waiver["rule"], ("waivers", index)
+        problem = _waiver_problem(waiver, today)
+        hits = [i for i, f in enumerate(result) if f.rule == rule and not f.waived]
+        if problem:
+            result.append(_waiver_finding(document, path, problem, "error", rule))
+        elif not hits:
+            reason = "did not fire" if rule in known_rules else "is not in the loaded rulesets"
+            message = f"waiver for {rule} is unused: the rule {reason}"
+            result.append(_waiver_finding(document, path, message, "warning", rule))
+        for i in [] if problem else hits:
+            result[i] = _waived(result[i], waiver)
+    return result
+
+
+def _waiver_problem(waiver: dict[str, Any], today: dt.date) -> str | None:
+    rule = waiver["rule"]
+    if not str(waiver.get("approved_by") or "").strip():
+        return f"waiver for {rule} has no approved_by: an unapproved waiver waives nothing"
+    expires = waiver.get("expires")
+    if isinstance(expires, dt.date) and expires < today:
+        return f"waiver for {rule} expired on {expires.isoformat()}"
+    return None
+
+
+def _waiver_finding(
+    document: Document, path: DocPath, message: str, severity: str, rule: str
+) -> Finding:
+    _, (line, column) = document.locate(path)
+    return Finding(
+        rule="waiver",
+        ruleset="qrules",
+        severity=severity,
+        title=WAIVER_TITLE,
+        message=message,
+        path=dotted(path),
+        line=line,
+        column=column,
+        hint=f"renew or approve the waiver of {rule}, or remove it",
+    )
+
+
+def _waived(finding: Finding, waiver: dict[str, Any]) -> Finding:
+    from dataclasses import replace
+
+    record = {k: show(v) for k, v in waiver.items()}
+    return replace(finding, waived=True, waiver=record)

@@ -1,0 +1,166 @@
+"""Finding and loading rulesets: built-in names, files, folders; compiled once.
+
+``--ruleset iso9001`` names a built-in folder (``rulesets/iso9001`` or
+``rulesets/custom/NAME``); anything else is a path to a ``.qr`` file or a folder, whose
+``.qr`` files are loaded (a ruleset's own ``tests/`` folder is skipped).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from qrules.compile import Compiled, Compiler, compile_rule, compile_term
+from qrules.errors import RulesetError, source_context
+from qrules.resources import rulesets_dir, schema_path
+from qrules.syntax import ast
+from qrules.syntax.parser import parse_ruleset
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """One ``.qr`` file, parsed and compiled."""
+
+    name: str
+    title: str | None
+    version: str | None
+    path: str
+    syntax: ast.RulesetFile
+    checks: tuple[Compiled, ...]
+
+    def summary(self) -> dict[str, object]:
+        return {"name": self.name, "version": self.version, "rules": len(self.checks)}
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The rulesets one check runs with; rule ids are unique across all of them."""
+
+    rulesets: tuple[Ruleset, ...]
+
+    @property
+    def checks(self) -> tuple[Compiled, ...]:
+        return tuple(check for ruleset in self.rulesets for check in ruleset.checks)
+
+    def rule_ids(self) -> frozenset[str]:
+        return frozenset(check.info.id for check in self.checks)
+
+
+def load_ruleset(*specs: str | Path) -> Rulebook:
+    """Load built-in names, ``.qr`` files and folders into one :class:`Rulebook`."""
+    files: list[Path] = []
+    for spec in specs:
+        files.extend(f for f in resolve(spec) if f not in files)
+    rulesets = tuple(load_file(path) for path in files)
+    _check_unique_ids(rulesets)
+    return Rulebook(rulesets)
+
+
+def builtin_names() -> list[str]:
+    root = rulesets_dir()
+    names = [p.name for p in root.iterdir() if p.is_dir() and p.name != "custom"]
+    custom = root / "custom"
+    if custom.is_dir():
+        names += [p.stem for p in custom.iterdir() if p.suffix == ".qr" or p.is_dir()]
+    return sorted(n for n in names if not n.startswith((".", "_")) and n != "tests")
+
+
+def resolve(spec: str | Path) -> list[Path]:
+    """The ``.qr`` files a ``--ruleset`` value stands for."""
+    path = Path(spec)
+    if not path.exists():
+        path = _builtin(str(spec))
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.qr") if "tests" not in p.relative_to(path).parts)
+        if not files:
+            raise RulesetError(f"no .qr files in {spec}", source=str(spec))
+        return files
+    if path.suffix != ".qr":
+        raise RulesetError(
+            f"{spec} is not a ruleset", source=str(spec), hint="rulesets are .qr files or folders"
+        )
+    return [path]
+
+
+def _builtin(name: str) -> Path:
+    root = rulesets_dir()
+    for candidate in (root / name, root / "custom" / name, root / "custom" / f"{name}.qr"):
+        if candidate.exists():
+            return candidate
+    close = difflib.get_close_matches(name, builtin_names(), n=1)
+    hint = f"did you mean `{close[0]}`?" if close else None
+    hint = hint or f"built-in rulesets: {', '.join(builtin_names())}; or give a path"
+    raise RulesetError(f"no ruleset named {name!r} and no such file", source=name, hint=hint)
+
+
+def load_file(path: Path) -> Ruleset:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RulesetError(f"cannot read ruleset: {error}", source=str(path)) from None
+    return compile_text(text, str(path))
+
+
+def compile_text(text: str, source: str = "<string>") -> Ruleset:
+    """Parse and compile one ruleset's text (the unit the tests and ``lint`` use)."""
+    syntax = parse_ruleset(text, source)
+    compiler = Compiler(source, text, _schema_roots(syntax.schema, source))
+    checks = tuple(
+        compile_rule(compiler, s, syntax.name)
+        if isinstance(s, ast.Rule)
+        else compile_term(compiler, s, syntax.name)
+        for s in syntax.rules
+    )
+    _check_unique_ids_in_file(syntax, compiler)
+    return Ruleset(syntax.name, syntax.title, syntax.version, source, syntax, checks)
+
+
+def _schema_roots(schema: str | None, source: str) -> frozenset[str] | None:
+    if schema == "none":
+        return None
+    if schema is None:
+        return _roots_of(str(schema_path()))
+    return _roots_of(str(Path(source).parent / schema))
+
+
+@cache
+def _roots_of(schema_file: str) -> frozenset[str]:
+    try:
+        schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise RulesetError(f"cannot read the ruleset's schema: {error}", source=schema_file) from None
+    return frozenset(schema.get("properties", {}))
+
+
+def _check_unique_ids_in_file(syntax: ast.RulesetFile, compiler: Compiler) -> None:
+    seen: dict[str, int] = {}
+    for statement in syntax.rules:
+        if statement.id in seen:
+            raise compiler.error(
+                f"duplicate rule id {statement.id} (first defined on line {seen[statement.id]})",
+                statement.span,
+                hint="every rule and term needs its own id",
+            )
+        seen[statement.id] = statement.span.line
+
+
+def _check_unique_ids(rulesets: Iterable[Ruleset]) -> None:
+    seen: dict[str, Ruleset] = {}
+    for ruleset in rulesets:
+        for check in ruleset.checks:
+            first = seen.get(check.info.id)
+            if first is not None:
+                text = Path(ruleset.path).read_text(encoding="utf-8")
+                raise RulesetError(
+                    f"duplicate rule id {check.info.id}: also defined in {first.path}",
+                    source=ruleset.path,
+                    line=check.info.line,
+                    column=1,
+                    context=source_context(text, check.info.line, 1),
+                    hint="rule ids must be unique across the rulesets of one check",
+                )
+            seen[check.info.id] = ruleset

@@ -1,0 +1,111 @@
+"""Functions every ruleset may call: text, numbers, dates and durations.
+
+Each function takes already-evaluated values and raises :class:`EvalError` on a value of
+the wrong type; ``exists`` is not here because it looks at a path, not a value (the
+compiler handles it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from qrules.values import Duration, Percent, type_name
+
+
+class EvalError(Exception):
+    """A rule met a value it cannot work with (a duration compared with a number...)."""
+
+
+@dataclass(frozen=True)
+class Function:
+    call: Callable[..., Any]
+    min_args: int
+    max_args: int
+    doc: str
+
+
+def _expect(value: Any, kinds: tuple[type, ...], what: str, function: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise EvalError(f"{function}() needs {what}, got {type_name(value)} {value!r}")
+
+
+def _len(value: Any) -> int:
+    if not isinstance(value, (list, tuple, str, dict)):
+        raise EvalError(f"len() needs a list, string or record, got {type_name(value)}")
+    return len(value)
+
+
+def _lower(value: Any) -> str:
+    _expect(value, (str,), "a string", "lower")
+    return str(value).lower()
+
+
+def _upper(value: Any) -> str:
+    _expect(value, (str,), "a string", "upper")
+    return str(value).upper()
+
+
+def _extreme(pick: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def extreme(*values: Any) -> Any:
+        items = list(values[0]) if len(values) == 1 and isinstance(values[0], list) else values
+        if not items:
+            raise EvalError(f"{name}() of an empty list")
+        kinds = {type_name(v) for v in items}
+        if len(kinds) > 1:
+            raise EvalError(f"{name}() of mixed types: {', '.join(sorted(kinds))}")
+        return pick(items)
+
+    return extreme
+
+
+def _abs(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return Duration(abs(value.amount), value.unit)
+    if isinstance(value, Percent):
+        return Percent(abs(value.value))
+    _expect(value, (int, float), "a number", "abs")
+    return abs(value)
+
+
+def _round(value: Any, digits: Any = 0) -> Any:
+    _expect(value, (int, float), "a number", "round")
+    _expect(digits, (int,), "a whole number of digits", "round")
+    return round(value, digits) if digits else round(value)
+
+
+def _days(value: Any) -> float:
+    _expect(value, (Duration,), "a duration", "days")
+    return float(value.days)
+
+
+def _duration(value: Any) -> Duration:
+    parsed = Duration.parse(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise EvalError(f"duration() cannot read {value!r}; write e.g. \"30 days\"")
+    return parsed
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise EvalError(f"date() cannot read {value!r}; write YYYY-MM-DD") from None
+
+
+FUNCTIONS: dict[str, Function] = {
+    "len": Function(_len, 1, 1, "number of items of a list (characters of a string)"),
+    "lower": Function(_lower, 1, 1, "a string in lower case"),
+    "upper": Function(_upper, 1, 1, "a string in upper case"),
+    "min": Function(_extreme(min, "min"), 1, 99, "the smallest of its arguments or of a list"),
+    "max": Function(_extreme(max, "max"), 1, 99, "the largest of its arguments or of a list"),
+    "abs": Function(_abs, 1, 1, "absolute value of a number, duration or percentage"),
+    "round": Function(_round, 1, 2, "a number rounded to the given digits"),
+    "days": Function(_days, 1, 1, "the length of a duration in days, as a number"),
+    "duration": Function(_duration, 1, 1, 'a duration read from text such as "30 days"'),
+    "date": Function(_date, 1, 1, "a date read from text such as \"2027-01-01\""),
+}
