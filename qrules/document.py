@@ -9,7 +9,9 @@ batch goes on past it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -38,6 +40,7 @@ SUFFIXES = (".yaml", ".yml", ".json", ".md")
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_ALLOWED_TAGS = _SCALAR_TAGS | {f"{_TAG}map", f"{_TAG}seq"}
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
 
@@ -51,6 +54,7 @@ class Document:
     locations: dict[DocPath, Location] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
     written_as: dict[DocPath, str] = field(default_factory=dict)  # plain scalars YAML re-typed
+    dropped: set[DocPath] = field(default_factory=set)  # values refused by the loader
     line_offset: int = 0
 
     @property
@@ -249,6 +253,9 @@ class _Builder:
         if self.values > MAX_VALUES or depth > MAX_DEPTH:
             self._abort(node, depth)
             return None
+        if node.tag not in _ALLOWED_TAGS:
+            self._bad_tag(node, path)
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -272,8 +279,6 @@ class _Builder:
         self.document.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def _mapping(self, node: yaml.MappingNode, path: DocPath, depth: int) -> dict[str, Any]:
-        if node.tag != f"{_TAG}map":
-            self._bad_tag(node, path)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self._key(key_node)
@@ -314,8 +319,6 @@ class _Builder:
         return str(node.value)
 
     def _sequence(self, node: yaml.SequenceNode, path: DocPath, depth: int) -> list[Any]:
-        if node.tag != f"{_TAG}seq":
-            self._bad_tag(node, path)
         items = []
         for index, item in enumerate(node.value):
             child = (*path, index)
@@ -324,23 +327,20 @@ class _Builder:
         return items
 
     def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
-        tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            self._bad_tag(node, path)
-            return None
-        if tag == f"{_TAG}str":
+        if node.tag == f"{_TAG}str":
             return node.value
         value = _construct(node)
-        if node.style is None and _is_yaml11_only(node.value, value):
+        if not node.style and _is_yaml11_only(node.value, value):
             self.document.written_as[path] = node.value
         if isinstance(value, dt.datetime):
             return value.isoformat()
         return value
 
     def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
+        self.document.dropped.add(path)
         self.document.problem(
             "yaml-tag",
-            f"the tag {node.tag} is not allowed: agreements hold plain values only",
+            f"the tag {node.tag.replace(_TAG, '!!')} is not allowed: agreements hold plain values only",
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
             hint="remove the tag; qrules never constructs objects from YAML",
@@ -402,6 +402,13 @@ def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
 
     best = best_match([error]) or error
     path = tuple(best.absolute_path) or path
+    if path in document.dropped:
+        return  # the loader has said why this value is unusable
+    if best.validator == "additionalProperties":
+        for key in _unknown_keys(best):
+            document.problem("schema", f"unknown field `{key}` in {dotted(path) or 'the agreement'}",
+                             (*path, key), hint=_typo_hint(best, key))
+        return
     message = _schema_message(best, path, document)
     document.problem("schema", message, path, hint=_schema_hint(best, path, document))
 
@@ -410,9 +417,10 @@ def _schema_message(error: Any, path: DocPath, document: Document) -> str:
     where = dotted(path) or "the agreement"
     written = document.written_as.get(path)
     if error.validator == "type" and written is not None:
-        return f"{where}: `{written}` is read as {_yaml_reading(error.instance)}, not a {error.validator_value}"
-    if error.validator == "additionalProperties":
-        return f"{where}: {error.message}"
+        reading = _yaml_reading(error.instance)
+        return f"{where}: `{written}` is read as {reading}, not a {error.validator_value}"
+    if error.validator == "enum":
+        return f"{where}: {show(error.instance)} is not an allowed value"
     return f"{where}: {error.message}"
 
 
@@ -420,23 +428,30 @@ def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
     written = document.written_as.get(path)
     if error.validator == "type" and written is not None:
         return f'quote it: "{written}"'
-    if error.validator == "additionalProperties":
-        return _typo_hint(error)
-    if error.validator == "pattern" and path and "duration" in str(error.schema.get("x-qrules-type")):
+    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "duration":
         return 'write a duration such as "30 days", "24 hours" or "3 years"'
+    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "percent":
+        return 'write a percentage such as "85%"'
+    if error.validator == "enum":
+        return "one of: " + ", ".join(show(v) for v in error.validator_value)
     return None
 
 
-def _typo_hint(error: Any) -> str | None:
-    import difflib
+def _unknown_keys(error: Any) -> list[str]:
+    known = error.schema.get("properties", {})
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    return [
+        key for key in error.instance
+        if key not in known and not any(p.search(key) for p in patterns)
+    ]
 
+
+def _typo_hint(error: Any, key: str) -> str | None:
     allowed = sorted(error.schema.get("properties", {}))
-    extras = [key for key in error.instance if key not in allowed and not key.startswith("x-")]
-    for extra in extras:
-        close = difflib.get_close_matches(extra, allowed, n=1)
-        if close:
-            return f"did you mean `{close[0]}`?"
-    return f"allowed here: {', '.join(allowed)}; extensions start with x-" if allowed else None
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"allowed here: {', '.join(allowed)}; extension fields start with x-"
 
 
 def _yaml_reading(value: Any) -> str:
