@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from qrules.errors import UsageError
-from qrules.report.oc_svg import render_oc_svg
+from qrules.report.oc_svg import X_LABEL, render_oc_svg
 from qrules.stdlib import sampling
 from qrules.stdlib.sampling import SamplingPlan
 
@@ -68,15 +68,15 @@ class Analysis:
 
 
 @click.command("sample")
-@click.option("--lot", metavar="N", help="Lot size (units). Also the lot for --model hypergeometric.")
+@click.option("--lot", metavar="N", help="Lot size in units (also for --model hypergeometric).")
 @click.option("--level", metavar="L", help="Inspection level: I, II, III, S-1, S-2, S-3, S-4.")
 @click.option("--aql", metavar="A", help="AQL in percent, from the ISO 2859-1 series (e.g. 1.0).")
 @click.option("--mode", metavar="MODE", help="normal (default), tightened or reduced inspection.")
 @click.option("--n", "n", metavar="N", help="Sample size of a plan you already have.")
 @click.option("--ac", metavar="C", help="Acceptance number of a plan you already have.")
-@click.option("--at", multiple=True, metavar="P", help="Pa at this p in percent (1.5 or 1.5%); repeat.")
+@click.option("--at", multiple=True, metavar="P", help="p in percent (1.5 or 1.5%); repeatable.")
 @click.option("--lq", metavar="P", help="Limiting quality in percent [default: p where Pa = 10%].")
-@click.option("--model", help="binomial (default; poisson for AQL > 10), poisson or hypergeometric.")
+@click.option("--model", help="binomial, poisson or hypergeometric [see the docs].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the OC chart.")
 @click.pass_context
@@ -125,10 +125,8 @@ def _looked_up_plan(options: Options) -> Analysis:
             f"looking up a plan needs {_flags(missing)}",
             hint="e.g. qrules sample --lot 1000 --level II --aql 1.0",
         )
-    assert options.lot is not None and options.level is not None and options.aql is not None
-    plan = sampling.sampling_plan(
-        _whole(options.lot, "--lot"), options.level, options.aql, options.mode or "normal"
-    )
+    lot, level, aql = (options.lot or "", options.level or "", options.aql or "")
+    plan = sampling.sampling_plan(_whole(lot, "--lot"), level, aql, options.mode or "normal")
     model = options.model or sampling.oc_model(plan.aql)
     return _analysis(plan, plan.n, plan.ac, model, plan.lot_size, options)
 
@@ -137,6 +135,8 @@ def _given_plan(options: Options) -> Analysis:
     if not (options.n and options.ac):
         raise UsageError("a given plan needs both --n and --ac", hint="e.g. --n 80 --ac 2")
     lot = _whole(options.lot, "--lot") if options.lot else None
+    if lot is None and sampling.check_model(options.model or "binomial") == "hypergeometric":
+        raise UsageError("the hypergeometric model needs the lot size", hint="give --lot N")
     n, ac = _whole(options.n, "--n"), _whole(options.ac, "--ac")
     return _analysis(None, n, ac, options.model or "binomial", lot, options)
 
@@ -144,26 +144,30 @@ def _given_plan(options: Options) -> Analysis:
 def _analysis(
     plan: SamplingPlan | None, n: int, ac: int, model: str, lot: int | None, options: Options
 ) -> Analysis:
-    model = sampling.acceptance_probability(n, ac, 0.0, model, lot) and model.strip().lower()
-    points = [_percent(text, "--at") for text in options.at] or sampling.default_grid(
-        n, ac, model=model, lot_size=lot, steps=TABLE_STEPS
-    )
+    model = sampling.check_model(model)
+    points = [_percent(text, "--at", model) for text in options.at]
+    grid = points or sampling.default_grid(n, ac, model=model, lot_size=lot, steps=TABLE_STEPS)
     lq, lq_given = _limiting_quality(n, ac, model, lot, options.lq)
     aql = plan.aql if plan else None
-    risk = {"n": n, "ac": ac}
     return Analysis(
         plan=plan,
         n=n,
         ac=ac,
         model=model,
         lot_size=lot,
-        oc=sampling.oc_curve(n, ac, points, model, lot),
+        oc=sampling.oc_curve(n, ac, grid, model, lot),
         aql=aql,
-        producer_risk=sampling.producer_risk(risk, aql, model=model, lot_size=lot) if aql else None,
+        producer_risk=_producer_risk(n, ac, aql, model, lot),
         lq=lq,
         lq_given=lq_given,
         consumer_risk=sampling.acceptance_probability(n, ac, lq, model, lot),
     )
+
+
+def _producer_risk(n: int, ac: int, aql: str | None, model: str, lot: int | None) -> float | None:
+    if aql is None:
+        return None
+    return sampling.producer_risk({"n": n, "ac": ac}, aql, model=model, lot_size=lot)
 
 
 def _limiting_quality(
@@ -171,7 +175,7 @@ def _limiting_quality(
 ) -> tuple[float, bool]:
     """The LQ given with --lq, else the p at which the plan accepts 10 % of lots (LQ10)."""
     if text:
-        return _percent(text, "--lq"), True
+        return _percent(text, "--lq", model), True
     pa = sampling.CONSUMER_PA
     return sampling.quality_at_acceptance(n, ac, pa, model=model, lot_size=lot), False
 
@@ -183,11 +187,16 @@ def _whole(text: str, flag: str) -> int:
         raise UsageError(f"{flag} {text!r} is not a whole number", hint=f"e.g. {flag} 80") from None
 
 
-def _percent(text: str, flag: str) -> float:
+def _percent(text: str, flag: str, model: str) -> float:
+    """A p given in percent, checked in percent so that messages speak the user's unit."""
+    example = f"{flag} 1.5 means 1.5%"
     try:
-        return sampling.percent_to_fraction(text, flag)
+        p = sampling.percent_to_fraction(text, flag)
     except UsageError as error:
-        raise UsageError(error.message, hint=f"{flag} takes percent: {flag} 1.5 means 1.5%") from None
+        raise UsageError(error.message, hint=example) from None
+    if p < 0 or (p > 1 and model != "poisson"):
+        raise UsageError(f"{flag} {text} is not a percentage between 0 and 100", hint=example)
+    return p
 
 
 def _flags(names: list[str]) -> str:
@@ -221,7 +230,7 @@ def as_json(analysis: Analysis) -> dict[str, Any]:
 
 
 def as_text(analysis: Analysis) -> str:
-    lines = _plan_lines(analysis) + [""] + _oc_lines(analysis) + [""] + _risk_lines(analysis)
+    lines = [*_plan_lines(analysis), "", *_oc_lines(analysis), "", *_risk_lines(analysis)]
     return "\n".join(lines)
 
 
@@ -232,7 +241,8 @@ def _plan_lines(analysis: Analysis) -> list[str]:
         return [f"Plan: n = {analysis.n}, Ac = {analysis.ac}{lot}"]
     lines = [
         f"Plan: {MODE_TITLES[plan.mode]}",
-        f"  lot size {plan.lot_size}, inspection level {plan.level}, AQL {plan.aql}",
+        f"  lot size {plan.lot_size}, inspection level {plan.level}, "
+        f"AQL {plan.aql}{_unit(analysis)}",
         f"  code letter {plan.letter}: sample n = {plan.n}, accept Ac = {plan.ac}, "
         f"reject Re = {plan.re}",
     ]
@@ -248,20 +258,24 @@ def _plan_lines(analysis: Analysis) -> list[str]:
 
 def _oc_lines(analysis: Analysis) -> list[str]:
     lot = f", lot of {analysis.lot_size}" if analysis.model == "hypergeometric" else ""
-    header = f"{_p_unit(analysis):>30}  Pa"
-    rows = [f"{_pct_text(p):>30}  {pa:.4f}" for p, pa in analysis.oc]
-    return [f"Operating characteristic ({analysis.model} model{lot})", header, *rows]
+    rows = [f"{_pct_text(p):>10}  {pa:.4f}" for p, pa in analysis.oc]
+    return [
+        f"Operating characteristic ({analysis.model} model{lot}); p in {_p_unit(analysis)}",
+        f"{'p (%)' if _unit(analysis) == ' %' else 'per 100':>10}  Pa",
+        *rows,
+    ]
 
 
 def _risk_lines(analysis: Analysis) -> list[str]:
     lines = []
     if analysis.producer_risk is not None:
         lines.append(
-            f"producer's risk at AQL {analysis.aql}: 1 - Pa = {analysis.producer_risk:.4f}"
+            f"producer's risk at AQL {analysis.aql}{_unit(analysis)}: "
+            f"1 - Pa = {analysis.producer_risk:.4f}"
         )
-    basis = "given" if analysis.lq_given else "where Pa = 10 %; set it with --lq"
+    basis = "given" if analysis.lq_given else "where Pa falls to 10 %; choose it with --lq"
     lines.append(
-        f"consumer's risk at LQ {_pct_text(analysis.lq)} ({basis}): "
+        f"consumer's risk at LQ {_pct(analysis.lq):.4g}{_unit(analysis)} ({basis}): "
         f"Pa = {analysis.consumer_risk:.4f}"
     )
     return lines
@@ -269,6 +283,10 @@ def _risk_lines(analysis: Analysis) -> list[str]:
 
 def _p_unit(analysis: Analysis) -> str:
     return "nonconformities per 100 units" if analysis.per_100_units else "percent nonconforming"
+
+
+def _unit(analysis: Analysis) -> str:
+    return " per 100 units" if analysis.per_100_units else " %"
 
 
 def _pct(p: float) -> float:
@@ -293,7 +311,13 @@ def chart(analysis: Analysis) -> str:
         analysis.n, analysis.ac, sorted(set(grid + extra)), analysis.model, analysis.lot_size
     )
     return render_oc_svg(
-        points, title=_chart_title(analysis), aql=aql, lq=_pct(analysis.lq), plan_label=_label(analysis)
+        points,
+        title=_chart_title(analysis),
+        aql=aql,
+        lq=_pct(analysis.lq),
+        plan_label=_label(analysis),
+        x_label="Nonconformities per 100 units" if analysis.per_100_units else X_LABEL,
+        unit=" per 100 units" if analysis.per_100_units else "%",
     )
 
 
@@ -305,19 +329,29 @@ def _chart_title(analysis: Analysis) -> str:
 
 
 def _label(analysis: Analysis) -> str:
-    letter = f"code letter {analysis.plan.letter}: " if analysis.plan else ""
-    return f"{letter}n = {analysis.n}, Ac = {analysis.ac} ({analysis.model} model)"
+    model = f"{analysis.model} model"
+    if analysis.model == "hypergeometric":
+        model += f", lot of {analysis.lot_size}"
+    if analysis.plan is None:
+        return model
+    plan = analysis.plan
+    return f"code letter {plan.letter}: n = {plan.n}, Ac = {plan.ac}, Re = {plan.re} ({model})"
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, so readers never see half a chart."""
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        _replace_with(path, text)
     except OSError as error:
         raise UsageError(
-            f"cannot write {path}: {error.strerror}", hint="check that the folder exists"
+            f"cannot write {path}: {error.strerror or error}",
+            hint="check that the folder exists and is writable",
         ) from None
+
+
+def _replace_with(path: Path, text: str) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

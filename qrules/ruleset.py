@@ -99,16 +99,27 @@ def _builtin(name: str) -> Path:
 
 def load_file(path: Path) -> Ruleset:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RulesetError(f"cannot read ruleset: {error}", source=str(path)) from None
+        raw = path.read_bytes()
+    except OSError as error:
+        raise RulesetError(f"cannot read the ruleset: {error.strerror}", source=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        raise RulesetError(
+            f"the ruleset is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            source=str(path),
+            line=before.count(b"\n") + 1,
+            column=error.start - (before.rfind(b"\n") + 1) + 1,
+            hint="save the file as UTF-8",
+        ) from None
     return compile_text(text, str(path))
 
 
 def compile_text(text: str, source: str = "<string>") -> Ruleset:
     """Parse and compile one ruleset's text (the unit the tests and ``lint`` use)."""
     syntax = parse_ruleset(text, source)
-    compiler = Compiler(source, text, _schema_roots(syntax.schema, source))
+    compiler = Compiler(source, text, _schema_roots(syntax, source))
     checks = tuple(
         compile_rule(compiler, s, syntax.name)
         if isinstance(s, ast.Rule)
@@ -119,21 +130,29 @@ def compile_text(text: str, source: str = "<string>") -> Ruleset:
     return Ruleset(syntax.name, syntax.title, syntax.version, source, syntax, checks)
 
 
-def _schema_roots(schema: str | None, source: str) -> frozenset[str] | None:
-    if schema == "none":
+def _schema_roots(syntax: ast.RulesetFile, source: str) -> frozenset[str] | None:
+    """Top-level fields a rule may start a path with, from the schema the ruleset names."""
+    if syntax.schema == "none":
         return None
-    if schema is None:
+    if syntax.schema is None:
         return _roots_of(str(schema_path()))
-    return _roots_of(str(Path(source).parent / schema))
+    try:
+        return _roots_of(str(Path(source).parent / syntax.schema))
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RulesetError(
+            f"cannot read the schema {syntax.schema!r} the ruleset names: {reason}",
+            source=source,
+            line=syntax.span.line or 1,
+            column=1,
+            hint="the path is relative to the ruleset file; or write `schema none`",
+        ) from None
 
 
 @cache
 def _roots_of(schema_file: str) -> frozenset[str]:
-    try:
-        schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise RulesetError(f"cannot read the ruleset's schema: {error}", source=schema_file) from None
-    return frozenset(schema.get("properties", {}))
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    return frozenset(schema.get("properties", {})) if isinstance(schema, dict) else frozenset()
 
 
 def _check_unique_ids_in_file(syntax: ast.RulesetFile, compiler: Compiler) -> None:

@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 from qrules.errors import UsageError
 
 WIDTH, HEIGHT = 720, 460
-LEFT, RIGHT, TOP, BOTTOM = 78, 24, 70, 62
+LEFT, RIGHT, TOP, BOTTOM = 78, 24, 84, 62
+LABEL_ROOM = 110  # width a marker label needs beside its line
 X_LABEL = "Fraction nonconforming p (%)"
 Y_LABEL = "Probability of acceptance Pa"
 FONT = "font-family='Helvetica, Arial, sans-serif'"
@@ -45,18 +46,22 @@ def render_oc_svg(
     aql: float | None = None,
     lq: float | None = None,
     plan_label: str = "",
+    x_label: str = X_LABEL,
+    unit: str = "%",
 ) -> str:
     """The chart of ``points`` (p as a fraction, Pa), with optional AQL and LQ markers.
 
     ``aql`` and ``lq`` are percentages, as the standard prints them. Their Pa values are read
     off the curve: exact when the point is among ``points``, else interpolated linearly.
+    ``x_label`` and ``unit`` (after the AQL and LQ values) change for nonconformities per
+    100 units.
     """
     curve = _sorted_points(points)
     markers = _markers(aql, lq)
     largest = max([curve[-1][0] * 100] + [m.percent for m in markers])
     frame = Frame(_axis_end(largest))
-    parts = [_header(title, plan_label), *_grid(frame), _curve(frame, curve)]
-    parts += [_marker(frame, m, _pa_at(curve, m.percent / 100)) for m in markers]
+    parts = [_header(title, plan_label), *_grid(frame, x_label), _curve(frame, curve)]
+    parts += [_marker(frame, m, _pa_at(curve, m.percent / 100), unit) for m in markers]
     parts.append("</svg>\n")
     return "\n".join(parts)
 
@@ -66,16 +71,11 @@ class Marker:
     name: str
     percent: float
     colour: str
-    row: int  # label rows above the p axis, so that close AQL and LQ labels do not overlap
 
 
 def _markers(aql: float | None, lq: float | None) -> list[Marker]:
     given = [("AQL", aql, AQL_COLOUR), ("LQ", lq, LQ_COLOUR)]
-    return [
-        Marker(name, float(percent), colour, row)
-        for row, (name, percent, colour) in enumerate(given)
-        if percent is not None
-    ]
+    return [Marker(name, float(pc), colour) for name, pc, colour in given if pc is not None]
 
 
 def _sorted_points(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -115,7 +115,7 @@ def _header(title: str, plan_label: str) -> str:
     return "\n".join(lines)
 
 
-def _grid(frame: Frame) -> list[str]:
+def _grid(frame: Frame, x_label: str) -> list[str]:
     step = _tick_step(frame.x_max / 8)
     x_ticks = [round(k * step, 10) for k in range(round(frame.x_max / step) + 1)]
     y_ticks = [k / 10 for k in range(11)]
@@ -123,20 +123,20 @@ def _grid(frame: Frame) -> list[str]:
     parts += [_line(frame.x(t), TOP, frame.x(t), frame.y(0)) for t in x_ticks]
     parts += [_line(LEFT, frame.y(t), frame.x(frame.x_max), frame.y(t)) for t in y_ticks]
     parts.append("</g>")
-    parts += _axes(frame)
+    parts += _axes(frame, x_label)
     parts += [_text(frame.x(t), frame.y(0) + 18, _tick_text(t), "middle") for t in x_ticks]
     parts += [_text(LEFT - 8, frame.y(t) + 4, f"{t:.1f}", "end") for t in y_ticks]
     return parts
 
 
-def _axes(frame: Frame) -> list[str]:
+def _axes(frame: Frame, x_label: str) -> list[str]:
     bottom, middle_y = frame.y(0), (TOP + frame.y(0)) / 2
     return [
         "<g class='axes' stroke='#333333' stroke-width='1.2'>",
         _line(LEFT, TOP, LEFT, bottom),
         _line(LEFT, bottom, frame.x(frame.x_max), bottom),
         "</g>",
-        _text((LEFT + frame.x(frame.x_max)) / 2, HEIGHT - 18, X_LABEL, "middle", size=13),
+        _text((LEFT + frame.x(frame.x_max)) / 2, HEIGHT - 18, x_label, "middle", size=13),
         f"<text x='22' y='{middle_y:.2f}' text-anchor='middle' font-size='13' {FONT} "
         f"transform='rotate(-90 22 {middle_y:.2f})'>{escape(Y_LABEL)}</text>",
     ]
@@ -150,22 +150,21 @@ def _curve(frame: Frame, curve: list[tuple[float, float]]) -> str:
     )
 
 
-def _marker(frame: Frame, marker: Marker, pa: float) -> str:
+def _marker(frame: Frame, marker: Marker, pa: float, unit: str) -> str:
     x, y = frame.x(marker.percent), frame.y(pa)
-    anchor = "start" if x < (LEFT + WIDTH - RIGHT) / 2 else "end"
-    dx = 6 if anchor == "start" else -6
-    # High on the curve the Pa label goes below the point, low on it above, clear of the axes.
-    pa_y = y + 18 if pa > 0.5 else y - 10
-    name_y = frame.y(0) - 8 - 16 * marker.row
-    label = f"{marker.name} {_tick_text(marker.percent)}%"
+    # Pa falls with p, so above and to the right of a point the curve is never in the way;
+    # only near the right edge does the label move to the left of the marker line.
+    anchor = "end" if x > WIDTH - RIGHT - LABEL_ROOM else "start"
+    dx = -6 if anchor == "end" else 6
+    label = f"{marker.name} {_tick_text(marker.percent)}{unit}"
     return "\n".join(
         [
             f"<g class='marker {marker.name.lower()}'>",
             f"<line x1='{x:.2f}' y1='{TOP:.2f}' x2='{x:.2f}' y2='{frame.y(0):.2f}' "
             f"stroke='{marker.colour}' stroke-width='1.5' stroke-dasharray='6 4'/>",
             f"<circle cx='{x:.2f}' cy='{y:.2f}' r='4' fill='{marker.colour}'/>",
-            _text(x + dx, name_y, label, anchor, fill=marker.colour),
-            _text(x + dx, pa_y, f"Pa = {pa:.3f}", anchor, fill=marker.colour),
+            _text(x + dx, y - 24, label, anchor, fill=marker.colour, halo=True),
+            _text(x + dx, y - 9, f"Pa = {pa:.3f}", anchor, fill=marker.colour, halo=True),
             "</g>",
         ]
     )
@@ -183,7 +182,7 @@ def _pa_at(curve: list[tuple[float, float]], p: float) -> float:
 
 
 def _tick_text(value: float) -> str:
-    return f"{value:.6g}"
+    return f"{value:.4g}"
 
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
@@ -199,8 +198,19 @@ def _text(
     size: int = 12,
     weight: str = "normal",
     fill: str = "#222222",
+    halo: bool = False,
 ) -> str:
-    return (
-        f"<text x='{x:.2f}' y='{y:.2f}' text-anchor='{anchor}' font-size='{size}' "
-        f"font-weight='{weight}' fill='{fill}' {FONT}>{escape(content)}</text>"
+    attributes = (
+        f"x='{x:.2f}' y='{y:.2f}' text-anchor='{anchor}' font-size='{size}' "
+        f"font-weight='{weight}' {FONT}"
     )
+    text = f"<text {attributes} fill='{fill}'>{escape(content)}</text>"
+    if not halo:
+        return text
+    # A white copy underneath keeps a label readable where it crosses the curve or gridlines
+    # (paint-order would do it in one element, but not every SVG renderer supports it).
+    under = (
+        f"<text {attributes} fill='white' stroke='white' stroke-width='4' "
+        f"stroke-linejoin='round' aria-hidden='true'>{escape(content)}</text>"
+    )
+    return under + "\n" + text

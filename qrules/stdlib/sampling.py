@@ -234,7 +234,7 @@ def acceptance_probability(
     hypergeometric: an isolated lot of ``lot_size`` units, round(p·N) of them
     nonconforming (rounded half up).
     """
-    model = _choice(model, MODELS, "OC model")
+    model = check_model(model)
     n, ac = check_plan(n, ac, model)
     p = check_p(p, model)
     if model == "binomial":
@@ -242,6 +242,11 @@ def acceptance_probability(
     if model == "poisson":
         return _poisson(n * p, ac)
     return _hypergeometric(n, ac, p, _check_lot_for(lot_size, n))
+
+
+def check_model(model: object) -> str:
+    """Model names in any case ("Poisson"); an unknown model is an error listing the three."""
+    return _choice(model, MODELS, "OC model")
 
 
 def check_plan(n: object, ac: object, model: str = "binomial") -> tuple[int, int]:
@@ -346,11 +351,18 @@ def default_grid(
     """
     end = quality_at_acceptance(n, ac, GRID_END_PA, model=model, lot_size=lot_size)
     step = nice_step(end / max(steps, 1))
-    count = math.ceil(end / step)
-    while acceptance_probability(n, ac, _grid_point(count, step, model), model, lot_size) >= (
-        GRID_END_PA
-    ):
+
+    def below_end(k: int) -> bool:
+        pa = acceptance_probability(n, ac, _grid_point(k, step, model), model, lot_size)
+        return pa < GRID_END_PA
+
+    # ceil lands on or next to the first point past the end; the staircase of the
+    # hypergeometric model can put it a step early or late.
+    count = max(math.ceil(end / step), 1)
+    while not below_end(count):
         count += 1
+    while count > 1 and below_end(count - 1):
+        count -= 1
     return [_grid_point(k, step, model) for k in range(count + 1)]
 
 
@@ -380,7 +392,7 @@ def quality_at_acceptance(
     """
     if isinstance(pa, bool) or not isinstance(pa, (int, float)) or not 0 < pa < 1:
         raise UsageError(f"Pa must lie strictly between 0 and 1, not {pa!r}")
-    model = _choice(model, MODELS, "OC model")
+    model = check_model(model)
     if model == "hypergeometric":
         return _lot_quality_at(n, ac, pa, _check_lot_for(lot_size, n))
     low, high = 0.0, _upper_bracket(n, ac, pa, model)

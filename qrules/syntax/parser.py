@@ -42,6 +42,7 @@ SYMBOL_HINTS = {
     "|": "write `or`",
     "||": "write `or`",
     "!": "write `not`, or `!=` to compare",
+    '"': 'a string ends with " on the same line',
 }
 WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -82,6 +83,8 @@ def _transform(tree: object, text: str, source: str) -> object:
             error.line = line
             error.column = column + (error.column or 1) - 1
             error.context = source_context(text, line, error.column)
+            error.message = f"in the {{…}} of a message: {error.message}"
+            error.hint = error.hint or "a message's {…} holds an expression; write {{ or }} for a brace"
             raise
 
     try:
