@@ -53,8 +53,11 @@ def _parallel(
 ) -> list[DocumentResult]:
     chunk = max(1, min(64, len(files) // (jobs * 4)))
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets),)) as pool:
-        return list(pool.map(_check_one, files, [today] * len(files), [schema] * len(files),
-                             chunksize=chunk))
+        return list(
+            pool.map(
+                _check_one, files, [today] * len(files), [schema] * len(files), chunksize=chunk
+            )
+        )
 
 
 def _init_worker(rulesets: tuple[str | Path, ...]) -> None:

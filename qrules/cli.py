@@ -45,23 +45,57 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--ruleset", "-r", "rulesets", multiple=True, metavar="NAME|PATH",
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    metavar="NAME|PATH",
     help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
     "Default: iso9001.",
 )
-@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here "
-              "(atomically) instead of standard output.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]), default="error",
-              show_default=True, help="Lowest severity that makes the check fail (exit 1).")
-@click.option("--schema", default="auto", metavar="auto|none|FILE", show_default=True,
-              help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
-              "JSON Schema file.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this date "
-              "(waiver expiry, today()); default: the real date.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Check files in this many processes.")
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report here (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the check fail (exit 1).",
+)
+@click.option(
+    "--schema",
+    default="auto",
+    metavar="auto|none|FILE",
+    show_default=True,
+    help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
+    "JSON Schema file.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Check as of this date (waiver expiry, today()); default: the real date.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Check files in this many processes.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
 @handles_errors
 def check(
@@ -94,8 +128,9 @@ def check(
         fail_on=fail_on,
         jobs=jobs,
     )
-    emit(render(report, output_format, colour=output is None and _is_tty(), hints=not quiet),
-         output)
+    emit(
+        render(report, output_format, colour=output is None and _is_tty(), hints=not quiet), output
+    )
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 

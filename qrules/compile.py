@@ -83,7 +83,7 @@ class Compiler:
     # ------------------------------------------------------------------ values
     def value(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
         method = getattr(self, f"_value_{type(node).__name__.lower()}")
-        return method(node, bound)  # type: ignore[no-any-return]
+        return method(node, bound)
 
     def _value_literal(self, node: ast.Literal, bound: frozenset[str]) -> ValueFn:
         constant = node.value
@@ -155,7 +155,9 @@ class Compiler:
         else:
             known = sorted([*FUNCTIONS, *SPECIAL_FUNCTIONS])
             close = difflib.get_close_matches(node.name, known, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else f"known functions: {', '.join(known)}"
+            hint = (
+                f"did you mean `{close[0]}`?" if close else f"known functions: {', '.join(known)}"
+            )
             raise self.error(f"unknown function `{node.name}`", node.span, hint)
         if not low <= len(node.args) <= high:
             wanted = str(low) if low == high else f"{low} to {high}"
@@ -167,7 +169,9 @@ class Compiler:
 
     def _exists(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
         if not isinstance(node, ast.Path):
-            raise self.error("`exists` takes a field path, such as exists(audits.notice)", node.span)
+            raise self.error(
+                "`exists` takes a field path, such as exists(audits.notice)", node.span
+            )
         locate = self.located(node, bound)
 
         def exists(env: Env) -> bool:
@@ -542,7 +546,9 @@ def compile_rule(compiler: Compiler, rule: ast.Rule, ruleset: str) -> CompiledRu
         conditions=conditions,
         lets=tuple(lets),
         requires=tuple(compiler.each_failure(r.condition, bound) for r in rule.requires),
-        message=compiler.template(rule.message, bound | _element_names(rule)) if rule.message else None,
+        message=compiler.template(rule.message, bound | _element_names(rule))
+        if rule.message
+        else None,
         default_messages=tuple(f"{rule.title}: requires {r.source}" for r in rule.requires),
         hint=compiler.template(rule.hint, bound) if rule.hint else None,
     )
@@ -569,7 +575,14 @@ def compile_term(compiler: Compiler, term: ast.Term, ruleset: str) -> CompiledTe
 
 def _info(compiler: Compiler, node: ast.Rule | ast.Term, ruleset: str, kind: str) -> RuleInfo:
     return RuleInfo(
-        node.id, node.title, node.severity, node.refs, ruleset, compiler.source, node.span.line, kind
+        node.id,
+        node.title,
+        node.severity,
+        node.refs,
+        ruleset,
+        compiler.source,
+        node.span.line,
+        kind,
     )
 
 

@@ -150,7 +150,8 @@ def _read_text(path: Path, document: Document) -> str | None:
         size = path.stat().st_size
         if size > MAX_BYTES:
             document.problem(
-                "yaml-limits", f"the file is {size:,} bytes; agreements are limited to {MAX_BYTES:,}"
+                "yaml-limits",
+                f"the file is {size:,} bytes; agreements are limited to {MAX_BYTES:,}",
             )
             return None
         raw = path.read_bytes()
@@ -260,12 +261,15 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node, path, depth)
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path)
 
     def _abort(self, node: yaml.Node, depth: int) -> None:
         if not self.aborted:
-            what = f"nesting deeper than {MAX_DEPTH}" if depth > MAX_DEPTH else (
-                f"more than {MAX_VALUES:,} values (aliases expanding without bound?)"
+            what = (
+                f"nesting deeper than {MAX_DEPTH}"
+                if depth > MAX_DEPTH
+                else (f"more than {MAX_VALUES:,} values (aliases expanding without bound?)")
             )
             self.document.problem(
                 "yaml-limits",
@@ -289,7 +293,8 @@ class _Builder:
                 first = self.document.locations[child][0]
                 self.document.problem(
                     "duplicate-key",
-                    f"duplicate key `{key}` (first on line {first}); a contract must mean one thing",
+                    f"duplicate key `{key}` (first on line {first}); "
+                    "a contract must mean one thing",
                     line=key_node.start_mark.line + 1,
                     column=key_node.start_mark.column + 1,
                     hint="remove one of the two, or merge them",
@@ -340,7 +345,8 @@ class _Builder:
         self.document.dropped.add(path)
         self.document.problem(
             "yaml-tag",
-            f"the tag {node.tag.replace(_TAG, '!!')} is not allowed: agreements hold plain values only",
+            f"the tag {node.tag.replace(_TAG, '!!')} is not allowed: "
+            "agreements hold plain values only",
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
             hint="remove the tag; qrules never constructs objects from YAML",
@@ -406,8 +412,12 @@ def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
         return  # the loader has said why this value is unusable
     if best.validator == "additionalProperties":
         for key in _unknown_keys(best):
-            document.problem("schema", f"unknown field `{key}` in {dotted(path) or 'the agreement'}",
-                             (*path, key), hint=_typo_hint(best, key))
+            document.problem(
+                "schema",
+                f"unknown field `{key}` in {dotted(path) or 'the agreement'}",
+                (*path, key),
+                hint=_typo_hint(best, key),
+            )
         return
     message = _schema_message(best, path, document)
     document.problem("schema", message, path, hint=_schema_hint(best, path, document))
@@ -441,7 +451,8 @@ def _unknown_keys(error: Any) -> list[str]:
     known = error.schema.get("properties", {})
     patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
     return [
-        key for key in error.instance
+        key
+        for key in error.instance
         if key not in known and not any(p.search(key) for p in patterns)
     ]
 

@@ -22,6 +22,7 @@ from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
 from qrules.values import show
 
+
 def check(
     rules: Rulebook,
     document: Document | str | Path,
@@ -116,7 +117,13 @@ def _tier_finding(
     if tier.reason:
         message += f": {tier.reason}"
     return _finding(
-        term.info, document, path, message, severity, hint=hint, tier=tier.kind,
+        term.info,
+        document,
+        path,
+        message,
+        severity,
+        hint=hint,
+        tier=tier.kind,
         approval=tier.approval,
     )
 
@@ -136,7 +143,12 @@ def _failure(
     else:
         path, message = (env.trace[-1] if env.trace else ()), f"cannot evaluate: {error}"
     return _finding(
-        check.info, document, path, message, check.info.severity, hint=hint,
+        check.info,
+        document,
+        path,
+        message,
+        check.info.severity,
+        hint=hint,
         tier="reject" if isinstance(check, CompiledTerm) else None,
     )
 

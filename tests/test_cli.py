@@ -9,8 +9,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import REPO, run_cli
 
 Write = Callable[[str, str | bytes], Path]
@@ -25,19 +23,25 @@ TODAY = ("--today", "2026-11-26")
 def test_clean_agreement_exits_0() -> None:
     result = run_cli("check", CLEAN, "-r", POLICY, *TODAY)
     assert result.exit_code == 0
-    assert result.output == "1 agreement checked: 1 passed, 0 failed (0 errors, 0 warnings, " \
+    assert (
+        result.output == "1 agreement checked: 1 passed, 0 failed (0 errors, 0 warnings, "
         "0 notes, 0 waived)\n"
+    )
 
 
 def test_conflicts_exit_1_with_file_line_column() -> None:
     result = run_cli("check", CONFLICTING, "-r", POLICY, *TODAY)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert f"{CONFLICTING}:32:3: error QS-AUDIT The agreement does not let us audit the " \
+    assert (
+        f"{CONFLICTING}:32:3: error QS-AUDIT The agreement does not let us audit the "
         "supplier's premises" in lines
+    )
     assert "    hint: Add `audits: {right_to_audit: true, notice: 10 days}`" in lines
-    assert lines[-1] == "1 agreement checked: 0 passed, 1 failed (4 errors, 1 warning, " \
+    assert (
+        lines[-1] == "1 agreement checked: 0 passed, 1 failed (4 errors, 1 warning, "
         "1 note, 0 waived)"
+    )
 
 
 def test_quiet_drops_hints() -> None:
@@ -94,23 +98,36 @@ def test_json_contract() -> None:
     report = json_report(str(QUICKSTART), "-r", POLICY)
     assert list(report) == ["qrules", "rulesets", "summary", "documents"]
     assert report["rulesets"] == [{"name": "quickstart", "version": "1.0", "rules": 6}]
-    assert report["summary"] == {"documents": 3, "passed": 1, "failed": 2, "errors": 8,
-                                 "warnings": 2, "notes": 1, "waived": 0}
+    assert report["summary"] == {
+        "documents": 3,
+        "passed": 1,
+        "failed": 2,
+        "errors": 8,
+        "warnings": 2,
+        "notes": 1,
+        "waived": 0,
+    }
     paths = [d["path"] for d in report["documents"]]
     assert paths == sorted(paths) == [CLEAN, CONFLICTING, MALFORMED]
     assert [d["status"] for d in report["documents"]] == ["pass", "fail", "fail"]
     finding = next(f for f in report["documents"][1]["findings"] if f["rule"] == "QS-AUDIT")
     assert finding == {
-        "rule": "QS-AUDIT", "ruleset": "quickstart", "severity": "error",
+        "rule": "QS-AUDIT",
+        "ruleset": "quickstart",
+        "severity": "error",
         "title": "We may audit the supplier's site",
         "message": "The agreement does not let us audit the supplier's premises",
-        "refs": ["ISO 9001:2015 8.4.3 f)"], "path": "audits.right_to_audit",
-        "line": 32, "column": 3, "tier": None, "approval": None,
-        "hint": "Add `audits: {right_to_audit: true, notice: 10 days}`", "waived": False,
+        "refs": ["ISO 9001:2015 8.4.3 f)"],
+        "path": "audits.right_to_audit",
+        "line": 32,
+        "column": 3,
+        "tier": None,
+        "approval": None,
+        "hint": "Add `audits: {right_to_audit: true, notice: 10 days}`",
+        "waived": False,
     }
     aql = next(f for f in report["documents"][1]["findings"] if f["rule"] == "QS-AQL")
-    assert (aql["severity"], aql["tier"], aql["approval"]) == ("note", "accept",
-                                                               "Quality Director")
+    assert (aql["severity"], aql["tier"], aql["approval"]) == ("note", "accept", "Quality Director")
 
 
 def test_json_findings_are_ordered_by_line_then_rule() -> None:
@@ -158,7 +175,12 @@ def test_schema_none_and_own_schema(write: Write) -> None:
 
 def test_python_dash_m_and_the_console_script_agree() -> None:
     env = {**os.environ, "NO_COLOR": "1"}
-    module = subprocess.run([sys.executable, "-m", "qrules", "--version"], capture_output=True,
-                            text=True, env=env, check=True)
+    module = subprocess.run(
+        [sys.executable, "-m", "qrules", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     assert module.stdout.startswith("qrules, version ")
     assert module.stderr == ""

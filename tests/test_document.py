@@ -34,9 +34,12 @@ def problems(path: Path | str, **kwargs: object) -> list[tuple[str, int, int, st
 
 
 def test_values_are_typed_by_the_schema(write: Write) -> None:
-    path = write("a.yaml", HEADER + "effective: 2027-03-01\nchange_control:\n"
-                 "  notification: 90 days\nsoftware:\n  test_coverage: 85%\n"
-                 "signatures:\n  - {party: supplier, name: A, title: CEO, date: '2027-02-01'}\n")
+    path = write(
+        "a.yaml",
+        HEADER + "effective: 2027-03-01\nchange_control:\n"
+        "  notification: 90 days\nsoftware:\n  test_coverage: 85%\n"
+        "signatures:\n  - {party: supplier, name: A, title: CEO, date: '2027-02-01'}\n",
+    )
     document = load_document(path)
     assert document.problems == []
     data = document.data
@@ -47,15 +50,19 @@ def test_values_are_typed_by_the_schema(write: Write) -> None:
 
 
 def test_source_map_points_at_keys_and_list_items(write: Write) -> None:
-    path = write("a.yaml", HEADER + "scope:\n  products:\n    - part_number: BR-2041\n"
-                 "      revision: C\n    - part_number: BR-2042\n")
+    path = write(
+        "a.yaml",
+        HEADER + "scope:\n  products:\n    - part_number: BR-2041\n"
+        "      revision: C\n    - part_number: BR-2042\n",
+    )
     document = load_document(path)
     assert document.locations[("parties", 0, "country")] == (9, 5)
     assert document.locations[("scope", "products", 1)] == (14, 7)
     assert document.locations[("scope", "products", 0, "revision")] == (13, 7)
     # A missing field is located at its nearest existing parent.
     assert document.locate(("scope", "products", 1, "revision")) == (
-        ("scope", "products", 1), (14, 7)
+        ("scope", "products", 1),
+        (14, 7),
     )
 
 
@@ -67,30 +74,41 @@ def test_markdown_front_matter_keeps_the_file_lines(write: Write) -> None:
 
 
 def test_markdown_without_front_matter(write: Write) -> None:
-    assert problems(write("a.md", "# Just prose\n")) == [(
-        "yaml-syntax", 1, 1,
-        "a Markdown agreement starts with YAML front matter between `---` lines",
-    )]
+    assert problems(write("a.md", "# Just prose\n")) == [
+        (
+            "yaml-syntax",
+            1,
+            1,
+            "a Markdown agreement starts with YAML front matter between `---` lines",
+        )
+    ]
 
 
 def test_json_agreements_have_lines(write: Write) -> None:
-    path = write("a.json", '{\n  "agreement": "qrules/v1", "id": "QA-1", "title": "T",\n'
-                 '  "type": "regulatory", "status": "draft",\n'
-                 '  "parties": [{"role": "supplier", "name": "X", "country": "DE"}]\n}\n')
+    path = write(
+        "a.json",
+        '{\n  "agreement": "qrules/v1", "id": "QA-1", "title": "T",\n'
+        '  "type": "regulatory", "status": "draft",\n'
+        '  "parties": [{"role": "supplier", "name": "X", "country": "DE"}]\n}\n',
+    )
     document = load_document(path)
     assert document.problems == []
     assert document.locations[("parties", 0, "country")] == (4, 49)
 
 
 def test_duplicate_key_is_reported_at_the_duplicate() -> None:
-    assert problems(MALFORMED / "duplicate-key.yaml") == [(
-        "duplicate-key", 19, 3,
-        "duplicate key `notification` (first on line 17); a contract must mean one thing",
-    )]
+    assert problems(MALFORMED / "duplicate-key.yaml") == [
+        (
+            "duplicate-key",
+            19,
+            3,
+            "duplicate key `notification` (first on line 17); a contract must mean one thing",
+        )
+    ]
 
 
 def test_yaml_syntax_error_has_its_line() -> None:
-    [(rule, line, column, message)] = problems(MALFORMED / "yaml-syntax.yaml")
+    [(rule, line, _, message)] = problems(MALFORMED / "yaml-syntax.yaml")
     assert (rule, line) == ("yaml-syntax", 19)
     assert "did not find expected ',' or ']'" in message
 
@@ -200,8 +218,11 @@ def test_schema_violations_point_at_the_field() -> None:
     found = problems(MALFORMED / "schema-violation.yaml")
     assert ("schema", 18, 3, "inspection.level: IV is not an allowed value") in found
     assert ("schema", 24, 1, "unknown field `change_contol` in the agreement") in found
-    typo = [p for p in load_document(MALFORMED / "schema-violation.yaml").problems
-            if "change_contol" in p.message][0]
+    typo = next(
+        p
+        for p in load_document(MALFORMED / "schema-violation.yaml").problems
+        if "change_contol" in p.message
+    )
     assert typo.hint == "did you mean `change_control`?"
 
 
@@ -228,8 +249,11 @@ def test_documents_without_the_marker_are_not_schema_checked(write: Write) -> No
 
 
 def test_an_organisations_own_schema(write: Write) -> None:
-    schema = write("own.schema.json", '{"type": "object", "required": ["supplier"],'
-                   ' "properties": {"lead": {"type": "string", "x-qrules-type": "duration"}}}')
+    schema = write(
+        "own.schema.json",
+        '{"type": "object", "required": ["supplier"],'
+        ' "properties": {"lead": {"type": "string", "x-qrules-type": "duration"}}}',
+    )
     path = write("own.yaml", "lead: 30 days\n")
     document = load_document(path, schema=schema)
     assert [(p.rule, p.message) for p in document.problems] == [

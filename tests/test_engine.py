@@ -51,8 +51,10 @@ def test_a_failing_field_is_blamed_at_its_line(write: Write) -> None:
 
 
 def test_the_failing_conjunct_is_blamed(write: Write) -> None:
-    rules = ('ruleset t\nrule R "t"\n  require audits.right_to_audit == false'
-             ' and change_control.notification >= 30 days\n')
+    rules = (
+        'ruleset t\nrule R "t"\n  require audits.right_to_audit == false'
+        " and change_control.notification >= 30 days\n"
+    )
     assert findings_of(rules, agreement(write)) == [("R", 18, 3)]
 
 
@@ -76,8 +78,10 @@ def test_a_missing_field_in_a_list_element_points_at_the_element(write: Write) -
 
 
 def test_nested_quantifier_failure_is_blamed_inside(write: Write) -> None:
-    rules = ('ruleset t\nrule R "t"\n  require any x in [1]: all p in scope.products:'
-             ' exists(p.revision)\n')
+    rules = (
+        'ruleset t\nrule R "t"\n  require any x in [1]: all p in scope.products:'
+        " exists(p.revision)\n"
+    )
     assert findings_of(rules, agreement(write)) == [("R", 11, 3)]  # the list `any` searched
 
 
@@ -91,8 +95,9 @@ def test_a_missing_field_is_never_a_silent_pass(write: Write) -> None:
 
 
 def test_when_guards_a_missing_field(write: Write) -> None:
-    rules = ('ruleset t\nrule N "t"\n  when exists(audits.notice)\n'
-             '  require audits.notice <= 10 days\n')
+    rules = (
+        'ruleset t\nrule N "t"\n  when exists(audits.notice)\n  require audits.notice <= 10 days\n'
+    )
     assert findings_of(rules, agreement(write)) == []
 
 
@@ -120,7 +125,9 @@ def test_lets_and_messages(write: Write) -> None:
     result = check(load_ruleset(write("r.qr", rules)), path, today=TODAY)
     [finding] = result.findings
     assert (finding.line, finding.message, finding.hint) == (
-        18, "notice 14 days is below 30 days", "raise it to 30 days or more"
+        18,
+        "notice 14 days is below 30 days",
+        "raise it to 30 days or more",
     )
 
 
@@ -133,8 +140,10 @@ def test_default_message_shows_the_requirement(write: Write) -> None:
 
 
 def test_every_failing_require_is_a_finding(write: Write) -> None:
-    rules = ('ruleset t\nrule R "t"\n  require audits.right_to_audit\n'
-             '  require records.retention >= 3 years\n')
+    rules = (
+        'ruleset t\nrule R "t"\n  require audits.right_to_audit\n'
+        "  require records.retention >= 3 years\n"
+    )
     assert findings_of(rules, agreement(write)) == [("R", 21, 3), ("R", 26, 3)]
 
 
@@ -175,21 +184,39 @@ def term_findings(write: Write, base: str) -> list[tuple[str, str, str | None, s
 def test_terms_report_by_tier(write: Write) -> None:
     assert term_findings(write, AGREEMENT) == [
         ("CN", "error", None, None, "Change notice 14 days matches no negotiated position"),
-        ("AQL", "note", "accept", "Quality Director",
-         "Major-defect AQL 1.0 is outside the preferred position (<= 0.65); acceptable with "
-         "approval by Quality Director"),
-        ("RET", "error", "reject", None,
-         "Record retention 2 years is rejected: shorter than the service life"),
+        (
+            "AQL",
+            "note",
+            "accept",
+            "Quality Director",
+            "Major-defect AQL 1.0 is outside the preferred position (<= 0.65); acceptable with "
+            "approval by Quality Director",
+        ),
+        (
+            "RET",
+            "error",
+            "reject",
+            None,
+            "Record retention 2 years is rejected: shorter than the service life",
+        ),
     ]
 
 
 def test_terms_flag_needless_stringency(write: Write) -> None:
-    base = (AGREEMENT.replace("2 years", "25 years").replace("14 days", "120 days")
-            .replace("major: 1.0", "major: 0.4"))
+    base = (
+        AGREEMENT.replace("2 years", "25 years")
+        .replace("14 days", "120 days")
+        .replace("major: 1.0", "major: 0.4")
+    )
     assert term_findings(write, base) == [
-        ("RET", "note", "accept", "Finance",
-         "Record retention 25 years is outside the preferred position (<= 10 years); "
-         "acceptable with approval by Finance: beyond 10 years costs storage"),
+        (
+            "RET",
+            "note",
+            "accept",
+            "Finance",
+            "Record retention 25 years is outside the preferred position (<= 10 years); "
+            "acceptable with approval by Finance: beyond 10 years costs storage",
+        ),
     ]
 
 
@@ -209,22 +236,28 @@ def waiver_findings(write: Write, waivers: str) -> list[tuple[str, int, bool, st
 
 
 def test_an_approved_current_waiver_waives(write: Write) -> None:
-    found = waiver_findings(write, """
+    found = waiver_findings(
+        write,
+        """
         - rule: AUDIT
           reason: supplier is audited by the notified body
           approved_by: Quality Director
           expires: 2027-06-30
-    """)
+    """,
+    )
     assert found == [("AUDIT", 21, True, "error")]
 
 
 def test_an_expired_waiver_is_a_finding_and_waives_nothing(write: Write) -> None:
-    found = waiver_findings(write, """
+    found = waiver_findings(
+        write,
+        """
         - rule: AUDIT
           reason: legacy
           approved_by: Quality Director
           expires: 2026-01-31
-    """)
+    """,
+    )
     assert found == [("AUDIT", 21, False, "error"), ("waiver", 28, False, "error")]
 
 
@@ -234,14 +267,17 @@ def test_an_unapproved_waiver_is_a_finding(write: Write) -> None:
 
 
 def test_a_waiver_for_a_rule_that_did_not_fire(write: Write) -> None:
-    found = waiver_findings(write, """
+    found = waiver_findings(
+        write,
+        """
         - rule: AUDIT
           reason: r
           approved_by: QD
         - rule: NOT-A-RULE
           reason: r
           approved_by: QD
-    """)
+    """,
+    )
     assert found == [("AUDIT", 21, True, "error"), ("waiver", 31, False, "warning")]
     path = agreement(write, "waivers:\n- {rule: NOT-A-RULE, reason: r, approved_by: QD}\n")
     result = check(load_ruleset(write("w.qr", WAIVED_RULES)), path, today=TODAY)

@@ -97,10 +97,10 @@ def evaluate(text: str, document: Any = None) -> Any:
         ("all p in scope.products: exists(p.part_number)", True),
         ("all p in scope.products: exists(p.revision)", False),
         ('any p in scope.products: p.name == "Housing"', True),
-        ("none p in scope.products: p.part_number == \"XX-0000\"", True),
+        ('none p in scope.products: p.part_number == "XX-0000"', True),
         ("all p in []: false", True),
         ("count(p in scope.products where exists(p.revision))", 1),
-        ("count(t in tags where t != \"x\") == 2", True),
+        ('count(t in tags where t != "x") == 2', True),
         # literals
         ("[1, 2]", [1, 2]),
         ("null", None),
@@ -112,7 +112,7 @@ def test_expression_values(text: str, expected: Any) -> None:
 
 def test_reading_a_missing_field_raises_with_the_nearest_parent() -> None:
     with pytest.raises(MissingField) as caught:
-        evaluate("scope.products[1].revision == \"A\"")
+        evaluate('scope.products[1].revision == "A"')
     assert caught.value.path == ("scope", "products", 1, "revision")
     assert caught.value.parent == ("scope", "products", 1)
 
@@ -132,8 +132,8 @@ def test_null_counts_as_missing() -> None:
         ("quality.aql.major matches /x/", "`matches` needs a string, got number 0.65"),
         ("audits.notice + 5", "cannot compute duration 10 days + number 5"),
         ("1 / 0", "division by zero"),
-        ('type.name', "type is a string supplier-quality, it has no `name`"),
-        ('len(5)', "len() needs a list, string or record, got number"),
+        ("type.name", "type is a string supplier-quality, it has no `name`"),
+        ("len(5)", "len() needs a list, string or record, got number"),
         ("all p in type: true", "type is a string, not a list"),
         ("true < false", "< needs numbers, strings, dates, durations or percentages"),
     ],
@@ -176,9 +176,7 @@ def test_undefined_name_suggests_a_schema_field() -> None:
 
 
 def test_undefined_let_suggests_the_let() -> None:
-    error = compile_error(
-        'ruleset x\nrule A "t"\n  let plan = 1\n  require plna > 0\n'
-    )
+    error = compile_error('ruleset x\nrule A "t"\n  let plan = 1\n  require plna > 0\n')
     assert error.message.startswith("undefined name `plna`")
 
 

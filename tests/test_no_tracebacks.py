@@ -17,8 +17,13 @@ POLICY = str(REPO / "examples" / "quickstart" / "policy.qr")
 
 
 def qrules(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "qrules", *args], capture_output=True,
-                          text=True, cwd=REPO, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "qrules", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("ruleset", BAD_RULESETS, ids=lambda p: p.name)

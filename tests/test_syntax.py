@@ -10,7 +10,6 @@ from qrules.errors import RuleSyntaxError
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_expression, parse_ruleset
 from qrules.values import Duration, Percent
-
 from tests.helpers import dedent
 
 
@@ -100,8 +99,9 @@ def test_comparisons(op: str) -> None:
     assert expr(f"a {op} 30 days") == ast.Binary(op, path("a"), ast.Literal(Duration(30, "days")))
 
 
-@pytest.mark.parametrize(("text", "op"), [("a in b", "in"), ("a not in b", "not in"),
-                                           ("a contains b", "contains")])
+@pytest.mark.parametrize(
+    ("text", "op"), [("a in b", "in"), ("a not in b", "not in"), ("a contains b", "contains")]
+)
 def test_membership(text: str, op: str) -> None:
     assert expr(text) == ast.Binary(op, path("a"), path("b"))
 
@@ -115,14 +115,12 @@ def test_matches_with_flags() -> None:
 def test_calls() -> None:
     assert expr("exists(audits.notice)") == ast.Call("exists", (path("audits", "notice"),))
     assert expr("today()") == ast.Call("today", ())
-    assert expr("max(1, 2, 3)") == ast.Call(
-        "max", (ast.Literal(1), ast.Literal(2), ast.Literal(3))
-    )
+    assert expr("max(1, 2, 3)") == ast.Call("max", (ast.Literal(1), ast.Literal(2), ast.Literal(3)))
 
 
 @pytest.mark.parametrize("kind", ["all", "any", "none"])
 def test_quantifiers_take_the_rest_of_the_expression(kind: str) -> None:
-    assert expr(f"{kind} p in scope.products: exists(p.revision) and p.name != \"\"") == (
+    assert expr(f'{kind} p in scope.products: exists(p.revision) and p.name != ""') == (
         ast.Quantifier(
             kind,
             "p",
@@ -185,7 +183,10 @@ term T-1 "Major AQL" at quality.aql.major
 def test_a_full_ruleset() -> None:
     parsed = parse_ruleset(dedent(FULL), "demo.qr")
     assert (parsed.name, parsed.title, parsed.version, parsed.schema) == (
-        "demo", "Demo rules", "2.1", None
+        "demo",
+        "Demo rules",
+        "2.1",
+        None,
     )
     scope, rule, reset, term = parsed.statements
     assert isinstance(scope, ast.ScopeStatement) and isinstance(reset, ast.ScopeStatement)
@@ -194,7 +195,8 @@ def test_a_full_ruleset() -> None:
     assert rule.scope == scope.condition
     assert rule.lets == (ast.Let("notice", path("audits", "notice")),)
     assert [r.source for r in rule.requires] == [
-        "audits.right_to_audit == true", "notice <= 10 days"
+        "audits.right_to_audit == true",
+        "notice <= 10 days",
     ]
     assert rule.message is not None
     assert rule.message.parts == ("Notice ", path("notice"), " is too long ({literal})")
@@ -204,7 +206,9 @@ def test_a_full_ruleset() -> None:
     accept = term.tiers[1]
     assert accept.condition is not None and accept.condition.op == "between"
     assert (accept.approval, accept.severity, accept.reason) == (
-        "Quality Director", "warning", "costly"
+        "Quality Director",
+        "warning",
+        "costly",
     )
     assert term.tiers[2].condition.op == "in"  # type: ignore[union-attr]
     assert term.tiers[3].condition.op == "not in"  # type: ignore[union-attr]
@@ -212,7 +216,7 @@ def test_a_full_ruleset() -> None:
 
 
 def test_header_schema_choice() -> None:
-    assert parse_ruleset('ruleset x schema none').schema == "none"
+    assert parse_ruleset("ruleset x schema none").schema == "none"
     assert parse_ruleset('ruleset x "t" version "1" schema "own.json"').schema == "own.json"
 
 
@@ -314,9 +318,7 @@ def test_duplicate_single_clause() -> None:
 
 def test_invalid_date_literal() -> None:
     error = syntax_error('ruleset x\nrule A "t"\n  require effective < 2027-02-30\n')
-    assert (error.line, error.column, error.message) == (
-        3, 23, "2027-02-30 is not a valid date"
-    )
+    assert (error.line, error.column, error.message) == (3, 23, "2027-02-30 is not a valid date")
 
 
 def test_invalid_escape() -> None:

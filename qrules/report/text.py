@@ -32,8 +32,7 @@ def summary_line(report: CheckReport, colour: bool = False) -> str:
     s = report.summary()
     agreements = "agreement" if s["documents"] == 1 else "agreements"
     counts = ", ".join(
-        f"{s[key]} {key[:-1] if s[key] == 1 else key}"
-        for key in ("errors", "warnings", "notes")
+        f"{s[key]} {key[:-1] if s[key] == 1 else key}" for key in ("errors", "warnings", "notes")
     )
     text = (
         f"{s['documents']} {agreements} checked: {s['passed']} passed, {s['failed']} failed"

@@ -84,7 +84,7 @@ def _days(value: Any) -> float:
 def _duration(value: Any) -> Duration:
     parsed = Duration.parse(value) if isinstance(value, str) else None
     if parsed is None:
-        raise EvalError(f"duration() cannot read {value!r}; write e.g. \"30 days\"")
+        raise EvalError(f'duration() cannot read {value!r}; write e.g. "30 days"')
     return parsed
 
 
@@ -107,5 +107,5 @@ FUNCTIONS: dict[str, Function] = {
     "round": Function(_round, 1, 2, "a number rounded to the given digits"),
     "days": Function(_days, 1, 1, "the length of a duration in days, as a number"),
     "duration": Function(_duration, 1, 1, 'a duration read from text such as "30 days"'),
-    "date": Function(_date, 1, 1, "a date read from text such as \"2027-01-01\""),
+    "date": Function(_date, 1, 1, 'a date read from text such as "2027-01-01"'),
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Union
 
 from qrules.values import Duration, Percent
 
@@ -26,12 +25,12 @@ NO_SPAN = Span(0, 0, 0, 0)
 
 
 def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=NO_SPAN, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------- expressions
 
-LiteralValue = Union[int, float, str, bool, None, dt.date, Duration, Percent]
+LiteralValue = int | float | str | bool | None | dt.date | Duration | Percent
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,8 @@ class Unary:
 
 @dataclass(frozen=True)
 class Binary:
-    """Logic (and, or), comparison (== != < <= > >=), membership (in, not in, contains), arithmetic."""
+    """Logic (and, or), comparison (== != < <= > >=), membership (in, not in, contains),
+    and arithmetic (+ - * /)."""
 
     op: str
     left: Expr
@@ -127,7 +127,7 @@ class Count:
     span: Span = _span()
 
 
-Expr = Union[Literal, ListExpr, Path, Unary, Binary, Matches, Call, Quantifier, Count]
+Expr = Literal | ListExpr | Path | Unary | Binary | Matches | Call | Quantifier | Count
 
 
 # ---------------------------------------------------------------------------- statements
@@ -212,7 +212,7 @@ class ScopeStatement:
     span: Span = _span()
 
 
-Statement = Union[ScopeStatement, Rule, Term]
+Statement = ScopeStatement | Rule | Term
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import fields, is_dataclass, replace
 from functools import cache
 from typing import Any
 
-from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark import Lark, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.exceptions import UnexpectedToken, VisitError
 
 from qrules.errors import QrulesError, RuleSyntaxError, source_context
@@ -34,6 +34,7 @@ TERMINAL_WORDS = {
     "MUL_OP": "* or /",
     "$END": "the end of the file",
 }
+HOLE_HINT = "a message's {…} holds an expression; write {{ or }} for a brace"
 SYMBOL_HINTS = {
     "=": "compare with `==`; a single `=` only appears in `let name = ...`",
     "'": 'strings are written in double quotes: "text"',
@@ -69,12 +70,12 @@ def parse_ruleset(text: str, source: str = "<string>") -> ast.RulesetFile:
 
 
 def parse_expression(text: str, source: str = "<string>") -> ast.Expr:
-    """Parse one expression (used for message holes, tests and the REPL-like ``explain``)."""
-    result = _transform(_parse(text, source, "expr"), text, source)
-    return result  # type: ignore[no-any-return]
+    """Parse one expression (message holes, tests)."""
+    result: Any = _transform(_parse(text, source, "expr"), text, source)
+    return result
 
 
-def _transform(tree: object, text: str, source: str) -> object:
+def _transform(tree: Tree, text: str, source: str) -> object:
     def parse_hole(hole: str, line: int, column: int) -> ast.Expr:
         try:
             return _moved(parse_expression(hole, source), line, column)
@@ -84,7 +85,7 @@ def _transform(tree: object, text: str, source: str) -> object:
             error.column = column + (error.column or 1) - 1
             error.context = source_context(text, line, error.column)
             error.message = f"in the {{…}} of a message: {error.message}"
-            error.hint = error.hint or "a message's {…} holds an expression; write {{ or }} for a brace"
+            error.hint = error.hint or HOLE_HINT
             raise
 
     try:
@@ -110,7 +111,7 @@ def _moved(node: Any, line: int, column: int) -> Any:
     return replace(node, **changes)
 
 
-def _parse(text: str, source: str, start: str) -> object:
+def _parse(text: str, source: str, start: str) -> Tree:
     try:
         return _lark().parse(text, start=start)
     except UnexpectedInput as error:
@@ -143,10 +144,40 @@ def _end_position(text: str) -> tuple[int, int]:
 
 
 # Where many terminals could follow, name the category instead of listing them all.
-EXPRESSION_STARTS = {"NAME", "NUMBER", "STRING", "DATE", "PERCENT", "LPAR", "LSQB", "LBRACE",
-                     "MINUS", "NOT", "TRUE", "FALSE", "NULL", "COUNT", "ALL", "ANY", "NONE"}
-OPERATORS = {"COMPARE", "ADD_OP", "MUL_OP", "AND", "OR", "IN", "NOT", "MATCHES", "CONTAINS",
-             "DOT", "LSQB", "DURATION_UNIT", "LPAR"}
+EXPRESSION_STARTS = {
+    "NAME",
+    "NUMBER",
+    "STRING",
+    "DATE",
+    "PERCENT",
+    "LPAR",
+    "LSQB",
+    "LBRACE",
+    "MINUS",
+    "NOT",
+    "TRUE",
+    "FALSE",
+    "NULL",
+    "COUNT",
+    "ALL",
+    "ANY",
+    "NONE",
+}
+OPERATORS = {
+    "COMPARE",
+    "ADD_OP",
+    "MUL_OP",
+    "AND",
+    "OR",
+    "IN",
+    "NOT",
+    "MATCHES",
+    "CONTAINS",
+    "DOT",
+    "LSQB",
+    "DURATION_UNIT",
+    "LPAR",
+}
 
 
 def _expected(error: UnexpectedInput) -> list[str]:
@@ -201,7 +232,7 @@ def _hint(found: str, expected: list[str], error: UnexpectedInput) -> str | None
 
 def _join(words: list[str]) -> str:
     if len(words) > 12:
-        words = words[:12] + ["…"]
+        words = [*words[:12], "…"]
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from lark import Token, Transformer, v_args
@@ -87,7 +87,7 @@ class ToAst(Transformer):
     def null(self, meta: Meta, children: list[Any]) -> ast.Literal:
         return ast.Literal(None, span_of(meta))
 
-    def list(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
+    def list_(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
         return ast.ListExpr(tuple(c for c in children if c is not None), span_of(meta))
 
     # ------------------------------------------------------------------ paths and calls
@@ -267,9 +267,7 @@ _SINGLE = {"severity", "message", "hint"}
 _FIELDS = {"when": "when", "let": "lets", "require": "requires", "refs": "refs"}
 
 
-def _collect(
-    clauses: list[tuple[str, Any]], source: str, owner: str, meta: Meta
-) -> dict[str, Any]:
+def _collect(clauses: list[tuple[str, Any]], source: str, owner: str, meta: Meta) -> dict[str, Any]:
     """Clause tuples → dataclass fields; a second severity/message/hint is an error."""
     fields: dict[str, Any] = {}
     for name, value in clauses:
