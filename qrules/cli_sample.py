@@ -76,14 +76,20 @@ class Analysis:
 @click.option("--ac", metavar="C", help="Acceptance number of a plan you already have.")
 @click.option("--at", multiple=True, metavar="P", help="p in percent (1.5 or 1.5%); repeatable.")
 @click.option("--lq", metavar="P", help="Limiting quality in percent [default: p where Pa = 10%].")
-@click.option("--model", help="binomial, poisson or hypergeometric [see the docs].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the OC chart.")
+@click.option("--model", metavar="MODEL", help="binomial, poisson or hypergeometric.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output."
+)
+@click.option(
+    "--svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the OC chart (SVG)."
+)
 @click.pass_context
 def sample(ctx: click.Context, fmt: str, svg: Path | None, **raw: Any) -> None:
-    """Show an ISO 2859-1 single sampling plan and its operating characteristic.
+    """Show an ISO 2859-1 single sampling plan and its operating characteristic (OC).
 
     Either look a plan up (--lot, --level, --aql [--mode]) or give one (--n, --ac).
+    p, AQL and LQ are in percent. The OC model is binomial, or Poisson for AQLs above 10
+    (nonconformities per 100 units); hypergeometric treats one isolated lot of --lot units.
     """
     try:
         analysis = analyse(Options(**raw))
@@ -248,6 +254,10 @@ def _plan_lines(analysis: Analysis) -> list[str]:
     ]
     if plan.inspect_all:
         lines.append("  the sample is the whole lot: inspect every unit (100 %)")
+    if sampling.is_edge_cell(sampling.code_letter(plan.lot_size, plan.level), plan.aql, plan.mode):
+        lines.append(
+            "  note: the printed arrow for this cell points off the table (unconfirmed cell)"
+        )
     if plan.re > plan.ac + 1:
         lines.append(
             f"  between Ac and Re ({plan.ac} < d < {plan.re}): accept the lot, "

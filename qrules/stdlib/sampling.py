@@ -137,7 +137,8 @@ def table_cell(letter: str, aql: float | str, mode: str = "normal") -> TableCell
 
 def is_edge_cell(letter: str, aql: float | str, mode: str = "normal") -> bool:
     """True where the printed arrow points off the table, so the plan is a convention."""
-    return [letter, aql_key(aql)] in tables()["edge_cells"].get(mode, [])
+    edges = tables()["edge_cells"].get(_choice(mode, MODES, "inspection mode"), [])
+    return [letter, aql_key(aql)] in edges
 
 
 def oc_model(aql: float | str) -> str:
