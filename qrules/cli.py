@@ -168,3 +168,62 @@ def schema(output: str | None) -> None:
 
 def main() -> None:
     cli(prog_name="qrules")
+
+
+def _register_commands() -> None:
+    from qrules.cli_sample import sample
+
+    cli.add_command(sample)
+
+
+_register_commands()
+
+
+# ---------------------------------------------------------------------------- ruleset authors
+
+
+@cli.command("test")
+@click.argument("rulesets", nargs=-1)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
+              help="Default check date for tests without `# today:` (default: the real date).")
+@click.option("--require-coverage", is_flag=True,
+              help="Fail when a rule has no test that makes it fire.")
+@handles_errors
+def test_command(
+    rulesets: tuple[str, ...], today: dt.datetime | None, require_coverage: bool
+) -> None:
+    """Run the annotated example agreements in each ruleset's tests/ folder.
+
+    RULESETS are built-in names, .qr files or folders (searched for ruleset folders with a
+    tests/ folder). Default: every built-in ruleset.
+    """
+    from qrules.resources import rulesets_dir
+    from qrules.rule_tests import run_suite, test_folders
+
+    specs = list(rulesets) or [str(rulesets_dir())]
+    day = today.date() if today else dt.date.today()
+    suites = [run_suite(spec, tests, day) for spec, tests in test_folders(specs)]
+    click.echo(render_tests(suites), nl=False)
+    cases = sum(len(s.cases) for s in suites)
+    failed = sum(s.failed for s in suites)
+    uncovered = require_coverage and any(s.uncovered for s in suites)
+    sys.exit(EXIT_FINDINGS if failed or uncovered or not cases else EXIT_OK)
+
+
+def render_tests(suites: list[Any]) -> str:
+    lines = [f"{s.name} " + "".join("." if c.passed else "F" for c in s.cases) for s in suites]
+    for suite in suites:
+        if suite.error:
+            lines += ["", f"ERROR {suite.name}", suite.error]
+        for case in (c for c in suite.cases if not c.passed):
+            lines += ["", f"FAILED {case.path}"] + [f"  {p}" for p in case.problems]
+    gaps = [(s.name, s.uncovered) for s in suites if s.uncovered]
+    if gaps:
+        lines.append("")
+        lines += [f"coverage: {name}: no test makes {', '.join(ids)} fire" for name, ids in gaps]
+    cases = [c for s in suites for c in s.cases]
+    passed = sum(c.passed for c in cases)
+    if not cases:
+        lines += ["", "no rule tests found (put annotated agreements in a ruleset's tests/)"]
+    lines += ["", f"{passed} passed, {len(cases) - passed + sum(bool(s.error) for s in suites)} failed"]
+    return "\n".join(lines) + "\n"

@@ -109,3 +109,74 @@ FUNCTIONS: dict[str, Function] = {
     "duration": Function(_duration, 1, 1, 'a duration read from text such as "30 days"'),
     "date": Function(_date, 1, 1, 'a date read from text such as "2027-01-01"'),
 }
+
+
+# ---------------------------------------------------------------------------- sampling
+# ISO 2859-1 plans and OC curves (qrules.stdlib.sampling); percentages arrive as Percent
+# values or plain numbers meaning percent, and a bad argument is a finding, not a crash.
+
+
+def _percent(value: Any) -> Any:
+    return value.value if isinstance(value, Percent) else value
+
+
+def _sampling(function: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        from qrules.errors import UsageError
+
+        try:
+            return function(*(_percent(a) for a in args))
+        except UsageError as error:
+            raise EvalError(error.message + (f" ({error.hint})" if error.hint else "")) from None
+
+    return call
+
+
+def _plan(lot_size: Any, level: Any, aql: Any, mode: Any = "normal") -> dict[str, Any]:
+    from qrules.stdlib.sampling import sampling_plan
+
+    return sampling_plan(lot_size, level, aql, mode).as_record()
+
+
+def _pa(n: Any, ac: Any, p: Any, model: Any = "binomial", lot_size: Any = None) -> float:
+    from qrules.stdlib.sampling import acceptance_probability
+
+    fraction = p.value / 100 if isinstance(p, Percent) else p
+    return acceptance_probability(n, ac, fraction, model, lot_size)
+
+
+def _risk(name: str) -> Callable[..., float]:
+    """``risk(plan, quality)`` or ``risk(n, ac, quality)``: the agreement's own n and Ac."""
+
+    def risk(*args: Any) -> float:
+        from qrules.stdlib import sampling
+
+        *plan, quality = args
+        record = plan[0] if len(plan) == 1 else {"n": plan[0], "ac": plan[1]}
+        return float(getattr(sampling, name)(record, quality))
+
+    return risk
+
+
+FUNCTIONS |= {
+    "sampling_plan": Function(
+        _sampling(_plan), 3, 4,
+        "ISO 2859-1 single sampling plan {letter, n, ac, re, inspect_all} for lot size, "
+        "inspection level, AQL and mode (normal, tightened, reduced)",
+    ),
+    "acceptance_probability": Function(
+        _sampling(_pa), 3, 5,
+        "probability of accepting a lot: n, ac, p (fraction or percentage), "
+        "model (binomial, poisson, hypergeometric), lot size",
+    ),
+    "producer_risk": Function(
+        _sampling(_risk("producer_risk")), 2, 3,
+        "1 - Pa at the AQL (in percent) for a plan, or for n and ac: "
+        "the chance a good lot is rejected",
+    ),
+    "consumer_risk": Function(
+        _sampling(_risk("consumer_risk")), 2, 3,
+        "Pa at the limiting quality (in percent) for a plan, or for n and ac: "
+        "the chance a bad lot is accepted",
+    ),
+}
