@@ -225,5 +225,38 @@ def render_tests(suites: list[Any]) -> str:
     passed = sum(c.passed for c in cases)
     if not cases:
         lines += ["", "no rule tests found (put annotated agreements in a ruleset's tests/)"]
-    lines += ["", f"{passed} passed, {len(cases) - passed + sum(bool(s.error) for s in suites)} failed"]
+    failed = len(cases) - passed + sum(bool(s.error) for s in suites)
+    lines += ["", f"{passed} passed, {failed} failed"]
     return "\n".join(lines) + "\n"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True)
+@handles_errors
+def lint(paths: tuple[str, ...], output_format: str) -> None:
+    """Find mistakes in rulesets before anything runs.
+
+    PATHS are .qr files, folders of them, or built-in ruleset names. Checks syntax, field
+    paths against the agreement schema, types, enum values, unreachable tiers, unused lets,
+    regular expressions, duplicate ids and missing refs.
+    """
+    from qrules.lint import duplicate_ids, lint_text
+    from qrules.ruleset import resolve
+
+    files = {str(f): f.read_text(encoding="utf-8") for p in paths for f in resolve(p)}
+    findings = [f for source, text in files.items() for f in lint_text(text, source)]
+    findings = sorted(findings + duplicate_ids(files))
+    if output_format == "json":
+        import json
+
+        data = {"files": len(files), "findings": [f.to_json() for f in findings]}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{f.source}:{f.line}:{f.column}: {f.severity} {f.check} {f.message}")
+            if f.hint:
+                click.echo(f"    hint: {f.hint}")
+        click.echo(f"{len(files)} ruleset files linted: {len(findings)} findings")
+    sys.exit(EXIT_FINDINGS if findings else EXIT_OK)

@@ -84,8 +84,9 @@ def _date(value: str, path: Path) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"`# today: {value}` is not a date", source=str(path),
-                         hint="write # today: YYYY-MM-DD") from None
+        raise UsageError(
+            f"`# today: {value}` is not a date", source=str(path), hint="write # today: YYYY-MM-DD"
+        ) from None
 
 
 def _expectations(value: str, path: Path) -> list[Expectation]:
@@ -95,8 +96,11 @@ def _expectations(value: str, path: Path) -> list[Expectation]:
     for item in filter(None, (part.strip() for part in value.split(","))):
         match = EXPECTATION.match(item)
         if not match:
-            raise UsageError(f"cannot read the expectation {item!r}", source=str(path),
-                             hint="write `# expect: RULE-ID` or `RULE-ID@LINE`, comma separated")
+            raise UsageError(
+                f"cannot read the expectation {item!r}",
+                source=str(path),
+                hint="write `# expect: RULE-ID` or `RULE-ID@LINE`, comma separated",
+            )
         result.append(Expectation(match.group(1), int(match.group(2)) if match.group(2) else None))
     return result
 
@@ -111,8 +115,7 @@ def run_case(rules: Rulebook, path: Path, default_today: dt.date) -> CaseResult:
     wanted = {e.rule for e in expected}
     problems = [f"expected {rule} to fire; it did not" for rule in sorted(wanted - fired)]
     problems += [
-        f"unexpected {f.rule} at line {f.line}: {f.message}"
-        for f in active if f.rule not in wanted
+        f"unexpected {f.rule} at line {f.line}: {f.message}" for f in active if f.rule not in wanted
     ]
     for expectation in expected:
         lines = sorted({f.line for f in active if f.rule == expectation.rule})
