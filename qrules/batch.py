@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from qrules import __version__
+from qrules.catalogue import catalogue
 from qrules.engine import check
 from qrules.findings import CheckReport, DocumentResult
 from qrules.ruleset import Rulebook, load_ruleset
@@ -41,6 +42,8 @@ def check_files(
         rulesets=tuple(r.summary() for r in rules.rulesets),
         documents=tuple(sorted(results, key=lambda r: r.path)),
         fail_on=fail_on,
+        rules=catalogue(rules),
+        checked_on=today,
     )
 
 

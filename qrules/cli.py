@@ -184,10 +184,14 @@ _register_commands()
 
 @cli.command("test")
 @click.argument("rulesets", nargs=-1)
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
-              help="Default check date for tests without `# today:` (default: the real date).")
-@click.option("--require-coverage", is_flag=True,
-              help="Fail when a rule has no test that makes it fire.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Default check date for tests without `# today:` (default: the real date).",
+)
+@click.option(
+    "--require-coverage", is_flag=True, help="Fail when a rule has no test that makes it fire."
+)
 @handles_errors
 def test_command(
     rulesets: tuple[str, ...], today: dt.datetime | None, require_coverage: bool
@@ -232,8 +236,9 @@ def render_tests(suites: list[Any]) -> str:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
 @handles_errors
 def lint(paths: tuple[str, ...], output_format: str) -> None:
     """Find mistakes in rulesets before anything runs.
@@ -243,10 +248,13 @@ def lint(paths: tuple[str, ...], output_format: str) -> None:
     regular expressions, duplicate ids and missing refs.
     """
     from qrules.lint import duplicate_ids, lint_text
-    from qrules.ruleset import resolve
+    from qrules.ruleset import display_path, resolve
 
-    files = {str(f): f.read_text(encoding="utf-8") for p in paths for f in resolve(p)}
-    findings = [f for source, text in files.items() for f in lint_text(text, source)]
+    located = {display_path(f): f for p in paths for f in resolve(p)}
+    files = {shown: path.read_text(encoding="utf-8") for shown, path in located.items()}
+    findings = [
+        f for shown, text in files.items() for f in lint_text(text, shown, located[shown].parent)
+    ]
     findings = sorted(findings + duplicate_ids(files))
     if output_format == "json":
         import json
@@ -260,3 +268,111 @@ def lint(paths: tuple[str, ...], output_format: str) -> None:
                 click.echo(f"    hint: {f.hint}")
         click.echo(f"{len(files)} ruleset files linted: {len(findings)} findings")
     sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", "mode", flag_value="check", help="Exit 1 if a file would change.")
+@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff of the changes.")
+@click.option("--write", "mode", flag_value="write", help="Rewrite files in place (atomically).")
+@handles_errors
+def fmt(paths: tuple[str, ...], mode: str | None) -> None:
+    """Put rulesets in the one canonical layout, keeping every comment.
+
+    Without an option the formatted text is printed. PATHS are .qr files, folders of them, or
+    built-in ruleset names.
+    """
+    import difflib
+
+    from qrules.fileio import write_atomic
+    from qrules.ruleset import resolve
+    from qrules.syntax.format import format_text
+
+    changed, broken = [], False
+    for path in (f for p in paths for f in resolve(p)):
+        text = path.read_text(encoding="utf-8")
+        try:
+            formatted = format_text(text, str(path))
+        except QrulesError as error:
+            click.echo(error.render(), err=True)
+            broken = True
+            continue
+        if mode is None:
+            click.echo(formatted, nl=False)
+        elif formatted != text:
+            changed.append(str(path))
+            if mode == "diff":
+                diff = difflib.unified_diff(
+                    text.splitlines(True),
+                    formatted.splitlines(True),
+                    f"{path} (original)",
+                    f"{path} (formatted)",
+                )
+                click.echo("".join(diff), nl=False)
+            elif mode == "write":
+                write_atomic(path, formatted)
+                click.echo(f"formatted {path}")
+            else:
+                click.echo(f"would reformat {path}")
+    if mode is not None:
+        verb = "reformatted" if mode == "write" else "would be reformatted"
+        click.echo(f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}", err=mode != "write")
+    sys.exit(EXIT_ERROR if broken else EXIT_FINDINGS if changed and mode != "write" else EXIT_OK)
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option(
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="Where to look (default: every built-in ruleset).",
+)
+@handles_errors
+def explain(rule_id: str, rulesets: tuple[str, ...]) -> None:
+    """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
+    from qrules import ruledoc
+
+    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets))
+    click.echo(ruledoc.explain(entry), nl=False)
+
+
+@cli.command()
+@click.argument("rulesets", nargs=-1)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--title", help="Page title (default: the ruleset's own, or 'Built-in rulesets').")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@handles_errors
+def doc(
+    rulesets: tuple[str, ...], output_format: str, title: str | None, output: str | None
+) -> None:
+    """Write a reference page for rulesets: rules grouped by the clause they cite.
+
+    RULESETS are built-in names, .qr files or folders; default: every built-in ruleset.
+    """
+    from qrules import ruledoc
+
+    loaded = _rulesets_for_docs(rulesets)
+    if title is None and len(loaded) != 1:
+        title = "Built-in rulesets" if not rulesets else "Rulesets"
+    if output_format == "html":
+        page = ruledoc.html_page(loaded, title or loaded[0].title or loaded[0].name)
+    else:
+        page = ruledoc.markdown(loaded, title)
+    emit(page, output)
+
+
+def _rulesets_for_docs(specs: tuple[str, ...]) -> tuple[Any, ...]:
+    from qrules.resources import rulesets_dir
+    from qrules.ruleset import load_ruleset
+
+    return load_ruleset(*(specs or (str(rulesets_dir()),))).rulesets

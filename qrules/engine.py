@@ -17,7 +17,7 @@ from qrules.compile import (
     RuleInfo,
 )
 from qrules.document import Document, dotted, load_document
-from qrules.findings import DocumentResult, Finding
+from qrules.findings import DocumentResult, Finding, Related
 from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
 from qrules.values import show
@@ -196,13 +196,16 @@ def apply_waivers(
         problem = _waiver_problem(waiver, today)
         hits = [i for i, f in enumerate(result) if f.rule == rule and not f.waived]
         if problem:
-            result.append(_waiver_finding(document, path, problem, "error", rule))
+            # The findings this waiver would waive are where the reader goes next.
+            related = tuple(_related(result[i], f"the {rule} finding it would waive") for i in hits)
+            result.append(_waiver_finding(document, path, problem, "error", rule, related))
         elif not hits:
             reason = "did not fire" if rule in known_rules else "is not in the loaded rulesets"
             message = f"waiver for {rule} is unused: the rule {reason}"
             result.append(_waiver_finding(document, path, message, "warning", rule))
+        entry = _waiver_entry(document, path)
         for i in [] if problem else hits:
-            result[i] = _waived(result[i], waiver)
+            result[i] = _waived(result[i], waiver, entry)
     return result
 
 
@@ -217,7 +220,12 @@ def _waiver_problem(waiver: dict[str, Any], today: dt.date) -> str | None:
 
 
 def _waiver_finding(
-    document: Document, path: DocPath, message: str, severity: str, rule: str
+    document: Document,
+    path: DocPath,
+    message: str,
+    severity: str,
+    rule: str,
+    related: tuple[Related, ...] = (),
 ) -> Finding:
     _, (line, column) = document.locate(path)
     return Finding(
@@ -230,11 +238,21 @@ def _waiver_finding(
         line=line,
         column=column,
         hint=f"renew or approve the waiver of {rule}, or remove it",
+        related=related,
     )
 
 
-def _waived(finding: Finding, waiver: dict[str, Any]) -> Finding:
+def _waiver_entry(document: Document, path: DocPath) -> Related:
+    _, (line, column) = document.locate(path)
+    return Related("waived by this entry", dotted(path), line, column)
+
+
+def _related(finding: Finding, message: str) -> Related:
+    return Related(message, finding.path, finding.line, finding.column)
+
+
+def _waived(finding: Finding, waiver: dict[str, Any], entry: Related) -> Finding:
     from dataclasses import replace
 
     record = {k: show(v) for k, v in waiver.items()}
-    return replace(finding, waived=True, waiver=record)
+    return replace(finding, waived=True, waiver=record, related=(entry, *finding.related))

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "note")
 SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding involves. A waived finding's first one is its waiver entry."""
+
+    message: str
+    path: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class Finding:
     approval: str | None = None
     waived: bool = False
     waiver: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    related: tuple[Related, ...] = field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple[int, str, int, str]:
@@ -73,6 +85,24 @@ class DocumentResult:
 
 
 @dataclass(frozen=True)
+class RuleEntry:
+    """What reports say about a rule whether or not it fired (SARIF rules, JUnit testcases)."""
+
+    id: str
+    title: str
+    severity: str
+    ruleset: str
+    refs: tuple[str, ...] = ()
+    kind: str = "rule"  # rule | term | builtin (the loader's and waivers' own checks)
+    description: str = ""
+    hint: str | None = None  # as written: `{...}` marks what is filled in per finding
+    source: str | None = None
+    line: int | None = None
+    enabled: bool = True
+    override: str | None = None  # the configuration's reason for a new severity or disabling
+
+
+@dataclass(frozen=True)
 class CheckReport:
     """Everything one ``qrules check`` run found: what every output format renders."""
 
@@ -80,6 +110,20 @@ class CheckReport:
     rulesets: tuple[dict[str, Any], ...]
     documents: tuple[DocumentResult, ...]
     fail_on: str = "error"
+    rules: tuple[RuleEntry, ...] = ()
+    checked_on: dt.date | None = None
+
+    def rule_entries(self) -> tuple[RuleEntry, ...]:
+        """The rules of the run, plus any rule a finding names that the run did not list."""
+        known = {entry.id for entry in self.rules}
+        extra: dict[str, RuleEntry] = {}
+        for document in self.documents:
+            for f in document.findings:
+                if f.rule not in known and f.rule not in extra:
+                    extra[f.rule] = RuleEntry(
+                        f.rule, f.title or f.rule, f.severity, f.ruleset or ""
+                    )
+        return self.rules + tuple(extra[rule] for rule in sorted(extra))
 
     @property
     def failed(self) -> bool:

@@ -574,10 +574,10 @@ def _inside(op: str, bound: Any, low: Any, high: Any) -> bool:
 # ---------------------------------------------------------------------------- entry point
 
 
-def lint_text(text: str, source: str) -> list[LintFinding]:
-    """Every lint finding of one ruleset file's text."""
+def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFinding]:
+    """Every lint finding of one ruleset file's text (``folder``: where it lives)."""
     try:
-        compiled = compile_text(text, source)
+        compiled = compile_text(text, source, folder)
     except QrulesError as error:
         check = "syntax" if error.kind == "syntax error" else "compile"
         return [
@@ -592,15 +592,15 @@ def lint_text(text: str, source: str) -> list[LintFinding]:
             )
         ]
     syntax = compiled.syntax
-    linter = Linter(source, text, _types(syntax.schema, source))
+    linter = Linter(source, text, _types(syntax.schema, folder or Path(source).parent))
     linter.ruleset(syntax)
     return sorted(set(linter.findings))
 
 
-def _types(schema: str | None, source: str) -> SchemaTypes | None:
+def _types(schema: str | None, folder: Path) -> SchemaTypes | None:
     if schema == "none":
         return None
-    path = schema_path() if schema is None else Path(source).parent / schema
+    path = schema_path() if schema is None else folder / schema
     return SchemaTypes(_schema(str(path)))
 
 

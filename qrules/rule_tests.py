@@ -21,7 +21,7 @@ from pathlib import Path
 from qrules.document import SUFFIXES
 from qrules.engine import check
 from qrules.errors import QrulesError, UsageError
-from qrules.ruleset import Rulebook, load_ruleset, resolve
+from qrules.ruleset import Rulebook, display_path, load_ruleset, resolve
 
 DIRECTIVE = re.compile(r"^\s*#\s*(expect|today)\s*:\s*(.*?)\s*$")
 EXPECTATION = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)(?:@([0-9]+))?$")
@@ -108,7 +108,7 @@ def _expectations(value: str, path: Path) -> list[Expectation]:
 def run_case(rules: Rulebook, path: Path, default_today: dt.date) -> CaseResult:
     expected, today = read_header(path)
     if expected is None:
-        return CaseResult(str(path), False, (), ("no `# expect:` line in the file's header",))
+        return CaseResult(display_path(path), False, (), ("no `# expect:` line in its header",))
     result = check(rules, path, today=today or default_today)
     active = [f for f in result.findings if not f.waived]
     fired = frozenset(f.rule for f in active)
@@ -122,7 +122,7 @@ def run_case(rules: Rulebook, path: Path, default_today: dt.date) -> CaseResult:
         if expectation.line is not None and lines and expectation.line not in lines:
             shown = ", ".join(map(str, lines))
             problems.append(f"expected {expectation} but it fired at line {shown}")
-    return CaseResult(str(path), not problems, expected, tuple(problems), fired)
+    return CaseResult(display_path(path), not problems, expected, tuple(problems), fired)
 
 
 def test_folders(specs: list[str]) -> Iterator[tuple[str, Path]]:
@@ -139,7 +139,7 @@ def test_folders(specs: list[str]) -> Iterator[tuple[str, Path]]:
 
 
 def run_suite(spec: str, tests: Path, today: dt.date) -> SuiteResult:
-    suite = SuiteResult(spec)
+    suite = SuiteResult(display_path(Path(spec)) if Path(spec).exists() else spec)
     try:
         rules = load_ruleset(spec)
     except QrulesError as error:
@@ -150,7 +150,7 @@ def run_suite(spec: str, tests: Path, today: dt.date) -> SuiteResult:
         try:
             suite.cases.append(run_case(rules, case, today))
         except QrulesError as error:
-            suite.cases.append(CaseResult(str(case), False, (), (error.render(),)))
+            suite.cases.append(CaseResult(display_path(case), False, (), (error.render(),)))
     covered = {e.rule for c in suite.cases for e in c.expected} & {
         rule for c in suite.cases for rule in c.fired
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -28,9 +28,10 @@ class Ruleset:
     name: str
     title: str | None
     version: str | None
-    path: str
+    path: str  # as shown to people: relative to the working folder, or rulesets/...
     syntax: ast.RulesetFile
     checks: tuple[Compiled, ...]
+    file: Path | None = None  # where it was read from
 
     def summary(self) -> dict[str, object]:
         return {"name": self.name, "version": self.version, "rules": len(self.checks)}
@@ -98,28 +99,38 @@ def _builtin(name: str) -> Path:
 
 
 def load_file(path: Path) -> Ruleset:
+    shown = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise RulesetError(f"cannot read the ruleset: {error.strerror}", source=str(path)) from None
+        raise RulesetError(f"cannot read the ruleset: {error.strerror}", source=shown) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         raise RulesetError(
             f"the ruleset is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
-            source=str(path),
+            source=shown,
             line=before.count(b"\n") + 1,
             column=error.start - (before.rfind(b"\n") + 1) + 1,
             hint="save the file as UTF-8",
         ) from None
-    return compile_text(text, str(path))
+    return replace(compile_text(text, shown, path.parent), file=path)
 
 
-def compile_text(text: str, source: str = "<string>") -> Ruleset:
-    """Parse and compile one ruleset's text (the unit the tests and ``lint`` use)."""
+def display_path(path: Path) -> str:
+    """A ruleset's path as people read it: relative, and the same on every machine."""
+    absolute = path.resolve()
+    for base in (Path.cwd(), rulesets_dir().resolve().parent):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return str(path)
+
+
+def compile_text(text: str, source: str = "<string>", folder: Path | None = None) -> Ruleset:
+    """Parse and compile one ruleset's text; ``folder`` anchors a relative ``schema`` path."""
     syntax = parse_ruleset(text, source)
-    compiler = Compiler(source, text, _schema_roots(syntax, source))
+    compiler = Compiler(source, text, _schema_roots(syntax, source, folder))
     checks = tuple(
         compile_rule(compiler, s, syntax.name)
         if isinstance(s, ast.Rule)
@@ -130,14 +141,16 @@ def compile_text(text: str, source: str = "<string>") -> Ruleset:
     return Ruleset(syntax.name, syntax.title, syntax.version, source, syntax, checks)
 
 
-def _schema_roots(syntax: ast.RulesetFile, source: str) -> frozenset[str] | None:
+def _schema_roots(
+    syntax: ast.RulesetFile, source: str, folder: Path | None
+) -> frozenset[str] | None:
     """Top-level fields a rule may start a path with, from the schema the ruleset names."""
     if syntax.schema == "none":
         return None
     if syntax.schema is None:
         return _roots_of(str(schema_path()))
     try:
-        return _roots_of(str(Path(source).parent / syntax.schema))
+        return _roots_of(str((folder or Path(source).parent) / syntax.schema))
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise RulesetError(
@@ -173,7 +186,7 @@ def _check_unique_ids(rulesets: Iterable[Ruleset]) -> None:
         for check in ruleset.checks:
             first = seen.get(check.info.id)
             if first is not None:
-                text = Path(ruleset.path).read_text(encoding="utf-8")
+                text = Path(ruleset.file or ruleset.path).read_text(encoding="utf-8")
                 raise RulesetError(
                     f"duplicate rule id {check.info.id}: also defined in {first.path}",
                     source=ruleset.path,

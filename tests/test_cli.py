@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import REPO, run_cli
 
 Write = Callable[[str, str | bytes], Path]
@@ -63,9 +65,10 @@ def test_an_unparsable_agreement_is_a_finding_and_the_batch_goes_on() -> None:
     assert result.output.splitlines()[-1].startswith("2 agreements checked: 1 passed, 1 failed")
 
 
-def test_a_bad_ruleset_exits_2_with_a_located_message() -> None:
-    bad = str(REPO / "tests" / "corpus" / "bad-rulesets" / "misspelt-keyword.qr")
-    result = run_cli("check", CLEAN, "-r", bad)
+def test_a_bad_ruleset_exits_2_with_a_located_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    bad = "tests/corpus/bad-rulesets/misspelt-keyword.qr"  # shown relative to the working folder
+    result = run_cli("check", CLEAN, "-r", str(REPO / bad))
     assert result.exit_code == 2
     assert result.output.splitlines()[0].startswith(f"{bad}:3:3: syntax error: unexpected `requre`")
 

@@ -32,7 +32,7 @@ def test_bad_rulesets_give_a_located_error(ruleset: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     first = result.stderr.splitlines()[0]
-    assert first.startswith(f"{ruleset}:"), first
+    assert first.startswith(f"{ruleset.relative_to(REPO).as_posix()}:"), first
     assert ": error: " in first or ": syntax error: " in first
 
 

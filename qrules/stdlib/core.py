@@ -160,22 +160,30 @@ def _risk(name: str) -> Callable[..., float]:
 
 FUNCTIONS |= {
     "sampling_plan": Function(
-        _sampling(_plan), 3, 4,
+        _sampling(_plan),
+        3,
+        4,
         "ISO 2859-1 single sampling plan {letter, n, ac, re, inspect_all} for lot size, "
         "inspection level, AQL and mode (normal, tightened, reduced)",
     ),
     "acceptance_probability": Function(
-        _sampling(_pa), 3, 5,
+        _sampling(_pa),
+        3,
+        5,
         "probability of accepting a lot: n, ac, p (fraction or percentage), "
         "model (binomial, poisson, hypergeometric), lot size",
     ),
     "producer_risk": Function(
-        _sampling(_risk("producer_risk")), 2, 3,
+        _sampling(_risk("producer_risk")),
+        2,
+        3,
         "1 - Pa at the AQL (in percent) for a plan, or for n and ac: "
         "the chance a good lot is rejected",
     ),
     "consumer_risk": Function(
-        _sampling(_risk("consumer_risk")), 2, 3,
+        _sampling(_risk("consumer_risk")),
+        2,
+        3,
         "Pa at the limiting quality (in percent) for a plan, or for n and ac: "
         "the chance a bad lot is accepted",
     ),

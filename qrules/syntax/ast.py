@@ -132,6 +132,10 @@ Expr = Literal | ListExpr | Path | Unary | Binary | Matches | Call | Quantifier 
 
 # ---------------------------------------------------------------------------- statements
 
+# The clauses of a rule or term in source order, with their spans: what the formatter
+# needs to keep the author's order and comments. Not part of a node's meaning.
+Layout = tuple[tuple[str, Span], ...]
+
 
 @dataclass(frozen=True)
 class Template:
@@ -169,6 +173,7 @@ class Rule:
     message: Template | None = None
     hint: Template | None = None
     severity_given: bool = False
+    layout: Layout = field(default=(), compare=False, repr=False)
     span: Span = _span()
 
 
@@ -203,6 +208,7 @@ class Term:
     when: tuple[Expr, ...] = ()
     hint: Template | None = None
     severity_given: bool = False
+    layout: Layout = field(default=(), compare=False, repr=False)
     span: Span = _span()
 
 
@@ -225,6 +231,7 @@ class RulesetFile:
     schema: str | None
     statements: tuple[Statement, ...]
     source: str = field(default="<string>", compare=False)
+    header_span: Span = _span()
     span: Span = _span()
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lark import Token, Transformer, v_args
@@ -38,6 +38,15 @@ def unquote(token: Token, source: str) -> str:
 
 
 TemplateParser = Callable[[str, int, int], ast.Expr]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a rule or term as parsed, before it becomes a field of the node."""
+
+    name: str
+    value: Any
+    span: ast.Span
 
 
 @v_args(meta=True)
@@ -147,33 +156,34 @@ class ToAst(Transformer):
         return ast.Matches(operand, body, flags, span_of(meta))
 
     # ------------------------------------------------------------------ clauses
-    def severity(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
-        return ("severity", str(children[0].children[0]))
+    def severity(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("severity", str(children[0].children[0]), span_of(meta))
 
     tier_severity = severity
 
-    def refs(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, ...]]:
-        return ("refs", tuple(unquote(t, self.source) for t in children))
+    def refs(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("refs", tuple(unquote(t, self.source) for t in children), span_of(meta))
 
-    def when(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
-        return ("when", children[0])
+    def when(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("when", children[0], span_of(meta))
 
-    def let(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Let]:
+    def let(self, meta: Meta, children: list[Any]) -> Clause:
         name, value = children
-        return ("let", ast.Let(str(name), value, span_of(meta)))
+        return Clause("let", ast.Let(str(name), value, span_of(meta)), span_of(meta))
 
-    def require(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Require]:
+    def require(self, meta: Meta, children: list[Any]) -> Clause:
         written = self.text[meta.start_pos : meta.end_pos].removeprefix("require").strip()
-        return ("require", ast.Require(children[0], " ".join(written.split()), span_of(meta)))
+        require = ast.Require(children[0], " ".join(written.split()), span_of(meta))
+        return Clause("require", require, span_of(meta))
 
-    def message(self, meta: Meta, children: list[Token]) -> tuple[str, ast.Template]:
-        return ("message", self._template(children[0]))
+    def message(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("message", self._template(children[0]), span_of(meta))
 
-    def hint(self, meta: Meta, children: list[Token]) -> tuple[str, ast.Template]:
-        return ("hint", self._template(children[0]))
+    def hint(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("hint", self._template(children[0]), span_of(meta))
 
-    def approval(self, meta: Meta, children: list[Token]) -> tuple[str, str]:
-        return ("approval", unquote(children[0], self.source))
+    def approval(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("approval", unquote(children[0], self.source), span_of(meta))
 
     def _template(self, token: Token) -> ast.Template:
         text = unquote(token, self.source)
@@ -193,6 +203,7 @@ class ToAst(Transformer):
         tiers = tuple(c for c in rest if isinstance(c, ast.Tier))
         clauses = [c for c in rest if not isinstance(c, ast.Tier)]
         fields = _collect(clauses, self.source, str(term_id), meta)
+        fields["layout"] += tuple(("tier", t.span) for t in tiers)
         return ast.Term(
             id=str(term_id),
             title=unquote(title, self.source),
@@ -208,8 +219,8 @@ class ToAst(Transformer):
         for child in children[1:]:
             if isinstance(child, ast.Condition):
                 values["condition"] = child
-            elif isinstance(child, tuple):
-                values[child[0]] = child[1]
+            elif isinstance(child, Clause):
+                values[child.name] = child.value
             else:
                 values["reason"] = unquote(child, self.source)
         return ast.Tier(kind, span=span_of(meta), **values)
@@ -231,6 +242,7 @@ class ToAst(Transformer):
 
     def header(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
         header: dict[str, Any] = {"name": str(children[0]), "title": None}
+        header["header_span"] = span_of(meta)
         header |= {"version": None, "schema": None}
         for child in children[1:]:
             if isinstance(child, Token):
@@ -267,17 +279,18 @@ _SINGLE = {"severity", "message", "hint"}
 _FIELDS = {"when": "when", "let": "lets", "require": "requires", "refs": "refs"}
 
 
-def _collect(clauses: list[tuple[str, Any]], source: str, owner: str, meta: Meta) -> dict[str, Any]:
-    """Clause tuples → dataclass fields; a second severity/message/hint is an error."""
-    fields: dict[str, Any] = {}
-    for name, value in clauses:
+def _collect(clauses: list[Clause], source: str, owner: str, meta: Meta) -> dict[str, Any]:
+    """Clauses → dataclass fields, plus their layout; a second severity/message/hint is an error."""
+    fields: dict[str, Any] = {"layout": tuple((c.name, c.span) for c in clauses)}
+    for clause in clauses:
+        name, value = clause.name, clause.value
         if name in _SINGLE:
             if name in fields:
                 raise RuleSyntaxError(
                     f"{owner} has more than one `{name}`",
                     source=source,
-                    line=meta.line,
-                    column=meta.column,
+                    line=clause.span.line,
+                    column=clause.span.column,
                     hint=f"keep one `{name}` clause",
                 )
             fields[name] = value

@@ -1,0 +1,226 @@
+"""Documentation of rulesets: ``qrules explain RULE`` and ``qrules doc RULESET``.
+
+Both read the rulesets' AST and source (never evaluate anything): a rule's title,
+severity, refs, scope, source text, hint and the test agreements that exercise it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qrules.errors import UsageError
+from qrules.rule_tests import read_header
+from qrules.ruleset import Ruleset
+from qrules.syntax import ast
+from qrules.syntax.format import expr, tier
+
+ITEM = re.compile(r"\s+[a-z]\)$")  # "8.4.3 f)" → "8.4.3"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One rule or term with the ruleset it belongs to."""
+
+    node: ast.Rule | ast.Term
+    ruleset: Ruleset
+
+    @property
+    def location(self) -> str:
+        return f"{self.ruleset.path}:{self.node.span.line}"
+
+    def source_text(self) -> str:
+        text = Path(self.ruleset.file or self.ruleset.path).read_text(encoding="utf-8")
+        lines = text.splitlines()
+        span = self.node.span
+        return "\n".join(lines[span.line - 1 : span.end_line])
+
+    def kind(self) -> str:
+        return "rule" if isinstance(self.node, ast.Rule) else "term"
+
+
+def entries(rulesets: tuple[Ruleset, ...]) -> list[Entry]:
+    return [Entry(node, r) for r in rulesets for node in r.syntax.rules]
+
+
+def find(rule_id: str, rulesets: tuple[Ruleset, ...]) -> Entry:
+    everything = entries(rulesets)
+    for entry in everything:
+        if entry.node.id == rule_id:
+            return entry
+    ids = [e.node.id for e in everything]
+    close = difflib.get_close_matches(rule_id, ids, n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else "list them with `qrules doc`"
+    raise UsageError(f"no rule {rule_id} in the loaded rulesets", source=rule_id, hint=hint)
+
+
+def scope_text(node: ast.Rule | ast.Term) -> str:
+    guards = ([node.scope] if node.scope is not None else []) + list(node.when)
+    return " and ".join(expr(g) for g in guards) or "every agreement"
+
+
+def examples(entry: Entry) -> list[str]:
+    """The ruleset's test agreements that expect this rule to fire, then those that pass."""
+    folder = Path(entry.ruleset.file or entry.ruleset.path).parent
+    tests, shown = folder / "tests", Path(entry.ruleset.path).parent / "tests"
+    firing, passing = [], []
+    for path in sorted(tests.glob("*")) if tests.is_dir() else []:
+        try:
+            expected, _ = read_header(path)
+        except (OSError, UsageError):
+            continue
+        if expected is None:
+            continue
+        lines = [e.line for e in expected if e.rule == entry.node.id]
+        if lines:
+            where = f" (line {lines[0]})" if lines[0] else ""
+            firing.append(f"{shown / path.name}: fires{where}")
+        elif not expected:
+            passing.append(f"{shown / path.name}: passes")
+    return firing + passing
+
+
+def explain(entry: Entry) -> str:
+    node = entry.node
+    lines = [f"{node.id}: {node.title}", ""]
+    lines.append(f"  {entry.kind():<9} in ruleset {entry.ruleset.name} ({entry.location})")
+    lines.append(f"  severity  {node.severity}")
+    lines.append(f"  refs      {'; '.join(node.refs) or '(none)'}")
+    lines.append(f"  applies   {scope_text(node)}")
+    if node.hint is not None:
+        lines.append(f"  hint      {node.hint.text}")
+    lines += ["", *(f"  {line}" for line in entry.source_text().splitlines())]
+    found = examples(entry)
+    lines += ["", "  examples:" if found else "  examples: none in the ruleset's tests/"]
+    lines += [f"    {example}" for example in found]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- doc pages
+
+
+def clause_of(node: ast.Rule | ast.Term) -> str:
+    """Group rules by the clause they cite: ``ISO 9001:2015 8.4.3 f)`` → ``ISO 9001:2015 8.4.3``."""
+    return ITEM.sub("", node.refs[0]) if node.refs else "Other"
+
+
+def grouped(ruleset: Ruleset) -> dict[str, list[ast.Rule | ast.Term]]:
+    groups: dict[str, list[ast.Rule | ast.Term]] = {}
+    for node in ruleset.syntax.rules:
+        groups.setdefault(clause_of(node), []).append(node)
+    return dict(sorted(groups.items(), key=lambda item: _clause_key(item[0])))
+
+
+def _clause_key(clause: str) -> tuple[object, ...]:
+    numbers = re.findall(r"\d+", clause.rsplit(" ", 1)[-1])
+    return (clause == "Other", re.sub(r"[\d.]+$", "", clause), [int(n) for n in numbers])
+
+
+def markdown(rulesets: tuple[Ruleset, ...], title: str | None = None) -> str:
+    lines = [f"# {title}", ""] if title else []
+    level = "##" if title else "#"
+    for ruleset in rulesets:
+        lines += _markdown_ruleset(ruleset, level)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _markdown_ruleset(ruleset: Ruleset, level: str) -> list[str]:
+    heading = f"{level} {ruleset.name}" + (f": {ruleset.title}" if ruleset.title else "")
+    count = len(ruleset.syntax.rules)
+    lines = [
+        heading,
+        "",
+        f"Version {ruleset.version or '-'}, {count} rules and terms, source `{ruleset.path}`.",
+        "",
+    ]
+    lines += ["| id | title | severity | refs | applies to |", "|---|---|---|---|---|"]
+    for node in ruleset.syntax.rules:
+        lines.append(
+            f"| [{node.id}](#{_anchor(node.id)}) | {_cell(node.title)} | "
+            f"{node.severity} | {_cell('; '.join(node.refs))} | "
+            f"{_cell(scope_text(node))} |"
+        )
+    lines.append("")
+    for clause, nodes in grouped(ruleset).items():
+        lines += [f"{level}# {clause}", ""]
+        for node in nodes:
+            lines += _markdown_node(node, level + "##")
+    return lines
+
+
+def _markdown_node(node: ast.Rule | ast.Term, level: str) -> list[str]:
+    lines = [
+        f"{level} {node.id}",
+        "",
+        f"**{node.title}** ({node.severity}; {'; '.join(node.refs) or 'no ref'})",
+        "",
+    ]
+    lines.append(f"Applies to: `{scope_text(node)}`")
+    lines.append("")
+    if isinstance(node, ast.Rule):
+        lines += [f"Requires: `{expr(r.condition)}`" for r in node.requires]
+        if node.message is not None:
+            lines += ["", f"Message: {node.message.text}"]
+    else:
+        lines += [f"Position on `{expr(node.at)}`:", ""]
+        lines += [f"- `{tier(t)}`" for t in node.tiers]
+    if node.hint is not None:
+        lines += ["", f"Hint: {node.hint.text}"]
+    return [*lines, ""]
+
+
+def _anchor(rule_id: str) -> str:
+    return re.sub(r"[^a-z0-9\-]", "", rule_id.lower())
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def html_page(rulesets: tuple[Ruleset, ...], title: str) -> str:
+    body = []
+    for ruleset in rulesets:
+        body.append(f"<h2>{_h(ruleset.name)}: {_h(ruleset.title or '')}</h2>")
+        body.append(
+            f"<p>Version {_h(ruleset.version or '-')}, source <code>{_h(ruleset.path)}</code>.</p>"
+        )
+        for clause, nodes in grouped(ruleset).items():
+            body.append(f"<h3>{_h(clause)}</h3>")
+            body += [_html_node(node) for node in nodes]
+    return HTML_TEMPLATE.format(title=_h(title), body="\n".join(body))
+
+
+def _html_node(node: ast.Rule | ast.Term) -> str:
+    if isinstance(node, ast.Rule):
+        checks = "".join(f"<li><code>{_h(expr(r.condition))}</code></li>" for r in node.requires)
+    else:
+        checks = "".join(f"<li><code>{_h(tier(t))}</code></li>" for t in node.tiers)
+    hint = f"<p class=hint>{_h(node.hint.text)}</p>" if node.hint else ""
+    return (
+        f'<section id="{_anchor(node.id)}"><h4>{_h(node.id)}: {_h(node.title)}</h4>'
+        f"<p><span class=sev-{node.severity}>{node.severity}</span> "
+        f"{_h('; '.join(node.refs) or 'no ref')}</p>"
+        f"<p>Applies to <code>{_h(scope_text(node))}</code></p><ul>{checks}</ul>{hint}</section>"
+    )
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60em; margin: 2em auto; color: #222 }}
+code {{ background: #f4f4f4; padding: 0 .2em }}
+section {{ border-left: 3px solid #ddd; padding-left: 1em; margin: 1em 0 }}
+.sev-error {{ color: #b00020 }} .sev-warning {{ color: #a15c00 }} .sev-note {{ color: #00639b }}
+.hint {{ color: #555; font-style: italic }}
+</style></head>
+<body><h1>{title}</h1>
+{body}
+</body></html>
+"""

@@ -1,0 +1,345 @@
+"""``qrules fmt``: one canonical layout for rulesets, with every comment kept.
+
+The formatter prints the AST: two-space clause indentation, one clause per line, a blank
+line between statements, spaces around operators, the fewest parentheses that keep the
+meaning. Clauses keep the author's order. Comments are attached to the element they stand
+before (or after, on the same line) and printed with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from qrules.syntax import ast
+from qrules.syntax.parser import parse_ruleset
+from qrules.values import Duration, Percent
+
+INDENT = "  "
+
+
+@dataclass(frozen=True)
+class Comment:
+    line: int
+    text: str
+    standalone: bool  # alone on its line (else it trails code)
+    after_blank: bool = False  # a blank line stands before it: paragraphs of comments stay
+
+
+def format_text(text: str, source: str = "<string>") -> str:
+    """The canonical layout of a ruleset's text (raises RuleSyntaxError if it does not parse)."""
+    return Printer(scan_comments(text)).ruleset(parse_ruleset(text, source))
+
+
+def format_ast(syntax: ast.RulesetFile) -> str:
+    return Printer([]).ruleset(syntax)
+
+
+# ---------------------------------------------------------------------------- comments
+
+
+def scan_comments(text: str) -> list[Comment]:
+    """Every ``#`` comment outside strings and regular expressions."""
+    comments: list[Comment] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        column = _comment_start(line)
+        if column is not None:
+            after_blank = number > 1 and not lines[number - 2].strip()
+            standalone = not line[:column].strip()
+            comments.append(Comment(number, line[column:].rstrip(), standalone, after_blank))
+    return comments
+
+
+def _comment_start(line: str) -> int | None:
+    i, previous_word = 0, ""
+    while i < len(line):
+        char = line[i]
+        if char == "#":
+            return i
+        if char == '"' or (char == "/" and previous_word == "matches"):
+            i = _skip_literal(line, i, char)
+            previous_word = ""
+            continue
+        if char.isalpha():
+            end = i
+            while end < len(line) and (line[end].isalnum() or line[end] in "_.-"):
+                end += 1
+            previous_word, i = line[i:end], end
+            continue
+        if not char.isspace():
+            previous_word = ""
+        i += 1
+    return None
+
+
+def _skip_literal(line: str, start: int, quote: str) -> int:
+    i = start + 1
+    while i < len(line) and line[i] != quote:
+        i += 2 if line[i] == "\\" else 1
+    return i + 1
+
+
+# ---------------------------------------------------------------------------- printing
+
+
+@dataclass
+class Element:
+    """One printed unit (a header, a statement's first line, a clause) and its comments."""
+
+    start: int
+    end: int
+    leading: list[Comment] = field(default_factory=list)
+    trailing: list[str] = field(default_factory=list)
+
+    def lines(self, indent: str, text: str) -> list[str]:
+        """The element's comments and its own line; comment paragraphs keep their gaps."""
+        lines: list[str] = []
+        for comment in self.leading:
+            if comment.after_blank and lines:
+                lines.append("")
+            lines.append(indent + comment.text)
+        if self.leading and self.leading[-1].line < self.start - 1:
+            lines.append("")  # the comments were set apart from the element
+        return [*lines, indent + text + "".join(f"  {c}" for c in self.trailing)]
+
+
+Block = list[tuple[Element, tuple[str, str]]]  # each element with (indent, text)
+
+
+class Printer:
+    def __init__(self, comments: list[Comment]) -> None:
+        self.comments = comments
+
+    def ruleset(self, syntax: ast.RulesetFile) -> str:
+        blocks = [self._header(syntax)] + [self._statement(s) for s in syntax.statements]
+        elements = [element for block in blocks for element, _ in block]
+        leftover = self._attach(elements)
+        lines: list[str] = []
+        for index, block in enumerate(blocks):
+            if index:
+                lines.append("")
+            for element, (indent, text) in block:
+                lines += element.lines(indent, text)
+        if leftover:
+            lines += ["", *leftover]
+        return "\n".join(lines) + "\n"
+
+    def _attach(self, elements: list[Element]) -> list[str]:
+        """Give each comment to an element; return the comments after the last one."""
+        leftover = []
+        for comment in self.comments:
+            if comment.standalone:
+                target = next((e for e in elements if e.start > comment.line), None)
+                if target is None:
+                    leftover.append(comment.text)
+                else:
+                    target.leading.append(comment)
+            else:
+                target = _trailing_target(elements, comment.line)
+                target.trailing.append(comment.text)
+        return leftover
+
+    # ------------------------------------------------------------------ statements
+    def _header(self, syntax: ast.RulesetFile) -> Block:
+        span = syntax.header_span
+        first = f"ruleset {syntax.name}" + (f" {quote(syntax.title)}" if syntax.title else "")
+        lines = [("", first)]
+        if syntax.version is not None:
+            lines.append((INDENT, f"version {quote(syntax.version)}"))
+        if syntax.schema is not None:
+            schema = "none" if syntax.schema == "none" else quote(syntax.schema)
+            lines.append((INDENT, f"schema {schema}"))
+        return [(Element(span.line, span.line), line) for line in lines]
+
+    def _statement(self, statement: ast.Statement) -> Block:
+        span = statement.span
+        if isinstance(statement, ast.ScopeStatement):
+            text = f"scope {expr(statement.condition)}"
+            return [(Element(span.line, span.end_line), ("", text))]
+        if isinstance(statement, ast.Rule):
+            head = f"rule {statement.id} {quote(statement.title)}"
+            clauses = list(rule_clauses(statement))
+        else:
+            head = f"term {statement.id} {quote(statement.title)} at {expr(statement.at)}"
+            clauses = list(term_clauses(statement))
+        block = [(Element(span.line, span.line), ("", head))]
+        for clause_span, text in clauses:
+            element = Element(clause_span.line or span.line, clause_span.end_line or span.line)
+            block.append((element, (INDENT, text)))
+        return block
+
+
+def _trailing_target(elements: list[Element], line: int) -> Element:
+    """The element a same-line comment follows: the first that starts on the latest line."""
+    starts = [e.start for e in elements if e.start <= line]
+    if not starts:
+        return elements[0]
+    return next(e for e in elements if e.start == max(starts))
+
+
+def rule_clauses(rule: ast.Rule) -> Iterator[tuple[ast.Span, str]]:
+    """(span, text) of each clause, in the author's order (canonical order if unknown)."""
+    layout = rule.layout or tuple((name, ast.NO_SPAN) for name in _canonical(rule))
+    counters: dict[str, int] = {}
+    for name, span in layout:
+        index = counters.get(name, 0)
+        counters[name] = index + 1
+        text = _rule_clause(rule, name, index)
+        if text is not None:
+            yield span, text
+
+
+def _canonical(rule: ast.Rule) -> list[str]:
+    names = ["severity"] if rule.severity_given else []
+    names += ["refs"] if rule.refs else []
+    names += ["when"] * len(rule.when) + ["let"] * len(rule.lets)
+    names += ["require"] * len(rule.requires)
+    names += ["message"] if rule.message else []
+    return names + (["hint"] if rule.hint else [])
+
+
+def _rule_clause(rule: ast.Rule, name: str, index: int) -> str | None:
+    if name == "severity":
+        return f"severity {rule.severity}"
+    if name == "refs":
+        return f"ref {', '.join(quote(r) for r in rule.refs)}" if index == 0 else None
+    if name == "when":
+        return f"when {expr(rule.when[index])}"
+    if name == "let":
+        let = rule.lets[index]
+        return f"let {let.name} = {expr(let.value)}"
+    if name == "require":
+        return f"require {expr(rule.requires[index].condition)}"
+    template = rule.message if name == "message" else rule.hint
+    return f"{name} {quote(template.text)}" if template else None
+
+
+def term_clauses(term: ast.Term) -> Iterator[tuple[ast.Span, str]]:
+    layout = term.layout or tuple(
+        [("severity", ast.NO_SPAN)] * term.severity_given
+        + [("refs", ast.NO_SPAN)] * bool(term.refs)
+        + [("when", ast.NO_SPAN)] * len(term.when)
+        + [("hint", ast.NO_SPAN)] * bool(term.hint)
+        + [("tier", ast.NO_SPAN)] * len(term.tiers)
+    )
+    counters: dict[str, int] = {}
+    for name, span in layout:
+        index = counters.get(name, 0)
+        counters[name] = index + 1
+        text = _term_clause(term, name, index)
+        if text is not None:
+            yield span, text
+
+
+def _term_clause(term: ast.Term, name: str, index: int) -> str | None:
+    if name == "severity":
+        return f"severity {term.severity}"
+    if name == "refs":
+        return f"ref {', '.join(quote(r) for r in term.refs)}" if index == 0 else None
+    if name == "when":
+        return f"when {expr(term.when[index])}"
+    if name == "hint":
+        return f"hint {quote(term.hint.text)}" if term.hint else None
+    return tier(term.tiers[index])
+
+
+def tier(node: ast.Tier) -> str:
+    parts = [node.kind]
+    if node.condition is not None:
+        parts.append(condition(node.condition))
+    if node.approval is not None:
+        parts.append(f"approval {quote(node.approval)}")
+    if node.severity is not None:
+        parts.append(f"severity {node.severity}")
+    if node.reason is not None:
+        parts.append(quote(node.reason))
+    return " ".join(parts)
+
+
+def condition(node: ast.Condition) -> str:
+    operands = [_at(o, SUM) for o in node.operands]
+    if node.op == "between":
+        return f"between {operands[0]} and {operands[1]}"
+    return f"{node.op} {operands[0]}"
+
+
+# ---------------------------------------------------------------------------- expressions
+
+# Binding strength, weakest first; a child printed where a stronger one is needed gets
+# parentheses.
+QUANTIFIED, OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, ATOM = range(9)
+COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"}
+
+
+def expr(node: ast.Expr) -> str:
+    return _print(node)[0]
+
+
+def _at(node: ast.Expr, level: int, also: int | None = None) -> str:
+    """``node`` printed where ``level`` binds; parenthesised if weaker, or exactly ``also``."""
+    text, own = _print(node)
+    return f"({text})" if own < level or own == also else text
+
+
+def _print(node: ast.Expr) -> tuple[str, int]:
+    if isinstance(node, ast.Literal):
+        return literal(node.value), ATOM
+    if isinstance(node, ast.ListExpr):
+        return "[" + ", ".join(expr(item) for item in node.items) + "]", ATOM
+    if isinstance(node, ast.Path):
+        return path(node), ATOM
+    if isinstance(node, ast.Call):
+        return f"{node.name}(" + ", ".join(expr(a) for a in node.args) + ")", ATOM
+    if isinstance(node, ast.Count):
+        iterable = _at(node.iterable, SUM)
+        return f"count({node.var} in {iterable} where {expr(node.condition)})", ATOM
+    if isinstance(node, ast.Quantifier):
+        iterable = _at(node.iterable, SUM)
+        return f"{node.kind} {node.var} in {iterable}: {expr(node.body)}", QUANTIFIED
+    if isinstance(node, ast.Matches):
+        return f"{_at(node.operand, SUM)} matches /{node.pattern}/{node.flags}", COMPARISON
+    if isinstance(node, ast.Unary):
+        if node.op == "not":
+            return f"not {_at(node.operand, NOT)}", NOT
+        return f"-{_at(node.operand, UNARY)}", UNARY
+    return _binary(node)
+
+
+def _binary(node: ast.Binary) -> tuple[str, int]:
+    if node.op == "or":
+        # `and` inside `or` keeps its parentheses: readers should not need precedence rules.
+        return f"{_at(node.left, OR, AND)} or {_at(node.right, NOT)}", OR
+    if node.op == "and":
+        return f"{_at(node.left, AND)} and {_at(node.right, NOT)}", AND
+    if node.op in COMPARISONS:
+        return f"{_at(node.left, SUM)} {node.op} {_at(node.right, SUM)}", COMPARISON
+    if node.op in "+-":
+        return f"{_at(node.left, SUM)} {node.op} {_at(node.right, PRODUCT)}", SUM
+    return f"{_at(node.left, PRODUCT)} {node.op} {_at(node.right, UNARY)}", PRODUCT
+
+
+def path(node: ast.Path) -> str:
+    text = node.root
+    for segment in node.segments:
+        text += f".{segment.name}" if isinstance(segment, ast.Field) else f"[{expr(segment.index)}]"
+    return text
+
+
+def literal(value: ast.LiteralValue) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, (int, float, Duration, Percent)):
+        return str(value) if not isinstance(value, float) else repr(value)
+    assert isinstance(value, dt.date)
+    return value.isoformat()
+
+
+def quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
