@@ -313,7 +313,7 @@ def test_unbalanced_braces_in_messages() -> None:
 def test_duplicate_single_clause() -> None:
     error = syntax_error('ruleset x\nrule A "t"\n  severity error\n  severity note\n')
     assert error.message == "A has more than one `severity`"
-    assert error.line == 2
+    assert error.line == 4
 
 
 def test_invalid_date_literal() -> None:
