@@ -373,7 +373,7 @@ class Linter:
         return BOOLEAN
 
     def _call(self, node: ast.Call, names: dict[str, Type]) -> Type:
-        args = [self.expr(arg, names, report=node.name != "exists") for arg in node.args]
+        args = [self.expr(arg, names) for arg in node.args]
         if node.name in ("min", "max", "abs") and args:
             first = args[0]
             return first.item or ANY if first.kind == "list" else first
