@@ -299,9 +299,11 @@ class Compiler:
                 if node.kind == "all":
                     blame = body_check(env)
                     if blame is not None:
-                        return blame or element[1] or ()
-                elif node.kind == "none" and _boolean(body_value(env), "none"):
-                    return element[1] or ()
+                        return _within(blame, element[1])
+                elif node.kind == "none":
+                    start = len(env.trace)
+                    if _boolean(body_value(env), "none"):
+                        return _within(env.first_read_since(start) or (), element[1])
                 elif node.kind == "any" and _boolean(body_value(env), "any"):
                     return None
             if node.kind == "any":
@@ -323,7 +325,7 @@ class Compiler:
                     env.bindings[node.var] = element
                     blame = body(env)
                     if blame is not None:
-                        yield blame or element[1] or ()
+                        yield _within(blame, element[1])
 
             return failures
         check = self.check(node, bound)
@@ -356,14 +358,26 @@ def _show_safely(value: ValueFn, env: Env) -> str:
         return "(?)"
 
 
+def _within(blame: DocPath, element: DocPath | None) -> DocPath:
+    """A failing element is blamed inside itself: a place elsewhere (say, another list the
+    body searched) would not say which element failed."""
+    if element is None or blame[: len(element)] == element:
+        return blame or element or ()
+    return element
+
+
 def _first_failure(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
     return left if left is not None else right(env)
 
 
 def _both_fail(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
+    """When neither side of an `or` holds, blame the more specific of the two places."""
     if left is None:
         return None
-    return None if right(env) is None else left
+    other = right(env)
+    if other is None:
+        return None
+    return other if len(other) > len(left) else left
 
 
 def _step(value: Any, path: DocPath | None, key: Any) -> Located:
@@ -528,7 +542,7 @@ class CompiledTerm:
     @property
     def preferred(self) -> str:
         """The preferred position as written, for messages about fallbacks."""
-        return " or ".join(t.written or "any value" for t in self.tiers if t.kind == "prefer")
+        return " or ".join(t.written for t in self.tiers if t.kind == "prefer" and t.written)
 
 
 Compiled = CompiledRule | CompiledTerm

@@ -50,7 +50,8 @@ def _run(check: CompiledRule | CompiledTerm, document: Document, today: dt.date)
             return list(_run_term(check, document, env))
     except (MissingField, EvalError) as error:
         return [_failure(check, document, error, env)]
-    return list(_run_rule(check, document, env))
+    # dict.fromkeys: several requires on one missing section report it once
+    return list(dict.fromkeys(_run_rule(check, document, env)))
 
 
 def _applies(conditions: Iterable[Any], env: Env) -> bool:

@@ -97,6 +97,26 @@ def _date(value: Any) -> dt.date:
         raise EvalError(f"date() cannot read {value!r}; write YYYY-MM-DD") from None
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Percent):
+        return value.value
+    try:
+        return float(str(value).strip().rstrip("%"))
+    except ValueError:
+        raise EvalError(f"number() cannot read {value!r}") from None
+
+
+def _percent(value: Any) -> Percent:
+    if isinstance(value, Percent):
+        return value
+    parsed = Percent.parse(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise EvalError(f'percent() cannot read {value!r}; write e.g. "85%"')
+    return parsed
+
+
 FUNCTIONS: dict[str, Function] = {
     "len": Function(_len, 1, 1, "number of items of a list (characters of a string)"),
     "lower": Function(_lower, 1, 1, "a string in lower case"),
@@ -108,6 +128,8 @@ FUNCTIONS: dict[str, Function] = {
     "days": Function(_days, 1, 1, "the length of a duration in days, as a number"),
     "duration": Function(_duration, 1, 1, 'a duration read from text such as "30 days"'),
     "date": Function(_date, 1, 1, 'a date read from text such as "2027-01-01"'),
+    "number": Function(_number, 1, 1, 'a number read from text such as "99.5" or "99.5%"'),
+    "percent": Function(_percent, 1, 1, 'a percentage read from text such as "85%"'),
 }
 
 
@@ -116,7 +138,7 @@ FUNCTIONS: dict[str, Function] = {
 # values or plain numbers meaning percent, and a bad argument is a finding, not a crash.
 
 
-def _percent(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Percent) else value
 
 
@@ -125,7 +147,7 @@ def _sampling(function: Callable[..., Any]) -> Callable[..., Any]:
         from qrules.errors import UsageError
 
         try:
-            return function(*(_percent(a) for a in args))
+            return function(*(_plain(a) for a in args))
         except UsageError as error:
             raise EvalError(error.message + (f" ({error.hint})" if error.hint else "")) from None
 
