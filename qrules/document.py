@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,24 @@ except ImportError:  # pragma: no cover - libyaml missing: slower, same results
 
 DocPath = tuple[str | int, ...]
 Location = tuple[int, int]
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+
+class _Loader(YamlLoader):
+    """libyaml's safe loader with plain-scalar tag resolution memoised: keys and values
+    repeat across thousands of agreements, and resolving runs regexes in Python."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 50_000:
+                _RESOLVED[key] = tag
+        return tag
+
 
 AGREEMENT_VERSION = "qrules/v1"
 MAX_BYTES = 5 * 1024 * 1024
@@ -202,10 +220,10 @@ def _front_matter(text: str, document: Document) -> str | None:
 
 def _compose(text: str, document: Document) -> yaml.Node | None:
     try:
-        root = yaml.compose(text, Loader=YamlLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         if document.path.endswith(".json") and _is_json(text):
-            return yaml.compose(json.dumps(json.loads(text)), Loader=YamlLoader)
+            return yaml.compose(json.dumps(json.loads(text)), Loader=_Loader)
         mark = error.problem_mark or error.context_mark
         document.problem(
             "yaml-syntax",
@@ -332,13 +350,13 @@ class _Builder:
         return items
 
     def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
-        if node.tag == f"{_TAG}str":
+        # Dates stay text until the schema says a field is a date: JSON has no dates, and
+        # the schema sees the agreement as an editor would.
+        if node.tag in (f"{_TAG}str", f"{_TAG}timestamp"):
             return node.value
         value = _construct(node)
         if not node.style and _is_yaml11_only(node.value, value):
             self.document.written_as[path] = node.value
-        if isinstance(value, dt.datetime):
-            return value.isoformat()
         return value
 
     def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
@@ -393,12 +411,13 @@ def _validate(document: Document, schema_file: str | None) -> None:
         _convert_untyped(document.data)
         _report_yaml11(document, set())
         return
-    validator, typed_paths = _validator(schema_file)
+    validator, is_valid, typed_paths = _validator(schema_file)
     flagged: set[DocPath] = set()
-    for error in validator.iter_errors(document.data):
-        path = tuple(error.absolute_path)
-        flagged.add(path)
-        _schema_finding(document, error, path)
+    if not is_valid(document.data):
+        for error in validator.iter_errors(document.data):
+            path = tuple(error.absolute_path)
+            flagged.add(path)
+            _schema_finding(document, error, path)
     _report_yaml11(document, flagged)
     _convert_typed(document.data, typed_paths)
 
@@ -493,19 +512,100 @@ def _get(data: Any, path: DocPath) -> Any:
 
 
 @cache
-def _validator(schema_file: str) -> tuple[Any, dict[str, Any]]:
-    """A compiled validator (once per schema file) and the schema's typed paths."""
+def _validator(schema_file: str) -> tuple[Any, Callable[[Any], bool], dict[str, Any]]:
+    """Once per schema file: jsonschema's validator (for messages), a fast validity test,
+    and the schema's typed paths."""
     import jsonschema
     from jsonschema import Draft202012Validator, FormatChecker
 
     schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(schema, Draft202012Validator)
-    # YAML dates arrive as dates: they are strings of the date format to the schema.
-    checker = validator_class.TYPE_CHECKER.redefine(
-        "string", lambda _, value: isinstance(value, (str, dt.date))
-    )
-    extended = jsonschema.validators.extend(validator_class, type_checker=checker)
-    return extended(schema, format_checker=FormatChecker()), _typed_paths(schema)
+    validator = validator_class(schema, format_checker=FormatChecker())
+    return validator, _fast_validity(schema, validator), _typed_paths(schema)
+
+
+def _fast_validity(schema: dict[str, Any], validator: Any) -> Callable[[Any], bool]:
+    """Most agreements are valid: fastjsonschema's generated code says so several times
+    faster than jsonschema, which then only runs to explain an invalid one. A schema that
+    fastjsonschema cannot compile (2020-12-only keywords) uses jsonschema alone."""
+    if not _fast_compatible(schema):
+        return validator.is_valid
+    import fastjsonschema
+
+    try:
+        fast = fastjsonschema.compile(schema, formats={"date": _is_date})
+    except fastjsonschema.JsonSchemaDefinitionException:
+        return validator.is_valid
+
+    def is_valid(data: Any) -> bool:
+        try:
+            fast(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return is_valid
+
+
+# Keywords whose meaning fastjsonschema (drafts 4-7) and jsonschema (2020-12) share.
+FAST_KEYWORDS = {
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "items",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "uniqueItems",
+    "multipleOf",
+    "default",
+    "examples",
+    "x-qrules-type",
+}
+
+
+def _fast_compatible(node: Any, in_properties: bool = False) -> bool:
+    if isinstance(node, list):
+        return all(_fast_compatible(item) for item in node)
+    if not isinstance(node, dict):
+        return True
+    for key, value in node.items():
+        if not in_properties and key not in FAST_KEYWORDS:
+            return False
+        named = key in ("properties", "patternProperties", "$defs", "definitions")
+        if not _fast_compatible(value, in_properties=named):
+            return False
+    return True
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 # ---------------------------------------------------------------------------- typed values
@@ -522,6 +622,8 @@ def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
             node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
         if "x-qrules-type" in node:
             return node["x-qrules-type"]
+        if node.get("format") == "date":
+            return "date"
         tree: dict[str, Any] = {}
         for key, child in node.get("properties", {}).items():
             sub = walk(child, depth + 1)
@@ -574,9 +676,13 @@ def _convert_untyped(data: Any) -> None:
     items = data.items() if isinstance(data, dict) else enumerate(data)
     for key, value in list(items):
         if isinstance(value, str):
-            data[key] = Duration.parse(value) or Percent.parse(value) or value
+            data[key] = Duration.parse(value) or Percent.parse(value) or _date(value) or value
         elif isinstance(value, (dict, list)):
             _convert_untyped(value)
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if _is_date(text) else None
 
 
 def agreement_files(paths: list[str]) -> list[str]:

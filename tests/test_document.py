@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qrules.document import agreement_files, load_document
 from qrules.values import Duration, Percent
@@ -281,3 +283,52 @@ def test_folders_are_walked_for_agreements(tmp_path: Path, write: Write) -> None
 @pytest.mark.parametrize("name", ["front-matter.md", "agreement.json"])
 def test_valid_malformed_folder_controls(name: str) -> None:
     assert problems(MALFORMED / name) == []
+
+
+# ---------------------------------------------------------------------------- fast validity
+
+AGREEMENTS = sorted((REPO / "examples" / "agreements").glob("*.yaml")) + sorted(
+    (REPO / "rulesets").rglob("tests/*.yaml")
+)
+
+
+def raw_values(path: Path) -> dict[str, object]:
+    """An agreement's values as the loader hands them to the schema (dates as text)."""
+    import datetime
+
+    import yaml
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    return plain(yaml.safe_load(path.read_text(encoding="utf-8")))  # type: ignore[return-value]
+
+
+MUTATIONS = [None, True, 0, 1.5, -3, "", "x", "NO", "30 days", "ninety days", "85%",
+             "2027-02-30", "2027-01-01", [], ["a"], {}, {"x-extension": 1}, {"bogus": 1}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(AGREEMENTS), st.data())
+def test_fast_validity_agrees_with_jsonschema(path: Path, data: st.DataObject) -> None:
+    from qrules.document import _validator
+    from qrules.resources import schema_path
+
+    validator, is_valid, _ = _validator(str(schema_path()))
+    document = raw_values(path)
+    target = document  # walk to a random place and replace a value there
+    for _ in range(data.draw(st.integers(0, 3))):
+        if isinstance(target, dict) and target:
+            key = data.draw(st.sampled_from(sorted(target)))
+            if not isinstance(target[key], (dict, list)) or not target[key]:
+                break
+            target = target[key]
+        elif isinstance(target, list) and target:
+            target = target[data.draw(st.integers(0, len(target) - 1))]
+    if isinstance(target, dict) and target:
+        target[data.draw(st.sampled_from(sorted(target)))] = data.draw(st.sampled_from(MUTATIONS))
+    assert is_valid(document) == validator.is_valid(document)
