@@ -581,10 +581,24 @@ def compile_term(compiler: Compiler, term: ast.Term, ruleset: str) -> CompiledTe
     return CompiledTerm(
         info=_info(compiler, term, ruleset, "term"),
         conditions=_conditions(compiler, term.scope, term.when),
-        value=compiler.located(term.at, frozenset()),
+        value=_term_value(compiler, term.at),
         tiers=tuple(_tier(compiler, tier) for tier in term.tiers),
         hint=compiler.template(term.hint, frozenset()) if term.hint else None,
     )
+
+
+def _term_value(compiler: Compiler, at: ast.Expr) -> Callable[[Env], Located]:
+    """A term's value and where it stands: the field itself, or for a computed value the
+    first field it reads."""
+    if isinstance(at, ast.Path):
+        return compiler.located(at, frozenset())
+    compute = compiler.value(at, frozenset())
+
+    def located(env: Env) -> Located:
+        mark = len(env.trace)
+        return compute(env), env.first_read_since(mark)
+
+    return located
 
 
 def _info(compiler: Compiler, node: ast.Rule | ast.Term, ruleset: str, kind: str) -> RuleInfo:

@@ -61,6 +61,7 @@ EXAMPLES = {
             ("AUTO-AQL-MAJOR", 54),
             ("AUTO-AQL-MINOR", 55),
             ("AUTO-PPM", 56),
+            ("AUTO-PRODUCER-RISK", 63),
             ("AUTO-CHANGE-NOTICE", 68),
             ("AUTO-CONTAINMENT", 74),
         },
@@ -111,6 +112,7 @@ EXAMPLES = {
         {
             ("AUTO-AQL-CRITICAL", 48),
             ("ISO9001-8.4.2-sampling", 58),
+            ("AUTO-CONSUMER-RISK", 58),
             ("waiver", 108),
         },
     ),
@@ -118,6 +120,7 @@ EXAMPLES = {
         "automotive-supplier",
         {
             ("AUTO-AQL-MAJOR", 50),
+            ("AUTO-CONSUMER-RISK", 66),
             ("AUTO-CHANGE-NOTICE", 71),
             ("ISO9001-8.5.6", 71),
             ("AUTO-CONTAINMENT", 77),

@@ -200,7 +200,7 @@ class Tier:
 class Term:
     id: str
     title: str
-    at: Path
+    at: Expr  # usually a field path; any value computed from fields will do
     tiers: tuple[Tier, ...]
     severity: str = "error"
     refs: tuple[str, ...] = ()

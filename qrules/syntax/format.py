@@ -163,7 +163,7 @@ class Printer:
             head = f"rule {statement.id} {quote(statement.title)}"
             clauses = list(rule_clauses(statement))
         else:
-            head = f"term {statement.id} {quote(statement.title)} at {expr(statement.at)}"
+            head = f"term {statement.id} {quote(statement.title)} at {_at(statement.at, SUM)}"
             clauses = list(term_clauses(statement))
         block = [(Element(span.line, span.line), ("", head))]
         for clause_span, text in clauses:
