@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from qrules.fileio import byte_position
 from qrules.findings import Finding
 from qrules.resources import schema_path
 from qrules.values import Duration, Percent, show
@@ -88,10 +89,16 @@ class Document:
         return (), (1 + self.line_offset, 1)
 
     def problem(
-        self, rule: str, message: str, path: DocPath = (), severity: str = "error", **extra: Any
+        self,
+        rule: str,
+        message: str,
+        path: DocPath = (),
+        severity: str = "error",
+        at: Location | None = None,
+        **extra: Any,
     ) -> None:
-        _, (line, column) = self.locate(path)
-        line, column = extra.pop("line", line), extra.pop("column", column)
+        """Record a finding of the document itself, at ``at`` or where ``path`` stands."""
+        line, column = at or self.locate(path)[1]
         self.problems.append(
             Finding(
                 rule=rule,
@@ -177,24 +184,19 @@ def _read_text(path: Path, document: Document) -> str | None:
         document.problem("document-unreadable", f"cannot read the file: {error.strerror or error}")
         return None
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         document.problem(
             "document-unreadable",
             "the file is binary (it contains NUL bytes), not a text agreement",
-            line=line,
+            at=(byte_position(raw, raw.index(b"\x00"))[0], 1),
         )
         return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
         document.problem(
             "document-unreadable",
             f"the file is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
-            line=line,
-            column=column,
+            at=byte_position(raw, error.start),
             hint="save the file as UTF-8",
         )
         return None
@@ -228,8 +230,7 @@ def _compose(text: str, document: Document) -> yaml.Node | None:
         document.problem(
             "yaml-syntax",
             _yaml_message(error),
-            line=(mark.line + 1) if mark else 1,
-            column=(mark.column + 1) if mark else 1,
+            at=(mark.line + 1, mark.column + 1) if mark else (1, 1),
         )
         return None
     except yaml.YAMLError as error:
@@ -292,8 +293,7 @@ class _Builder:
             self.document.problem(
                 "yaml-limits",
                 f"the agreement has {what}",
-                line=node.start_mark.line + 1,
-                column=node.start_mark.column + 1,
+                at=_place(node),
             )
         self.aborted = True
 
@@ -313,8 +313,7 @@ class _Builder:
                     "duplicate-key",
                     f"duplicate key `{key}` (first on line {first}); "
                     "a contract must mean one thing",
-                    line=key_node.start_mark.line + 1,
-                    column=key_node.start_mark.column + 1,
+                    at=_place(key_node),
                     hint="remove one of the two, or merge them",
                 )
                 continue
@@ -327,16 +326,14 @@ class _Builder:
             self.document.problem(
                 "yaml-tag",
                 "merge keys (`<<`) are not allowed in agreements; write the fields out",
-                line=node.start_mark.line + 1,
-                column=node.start_mark.column + 1,
+                at=_place(node),
             )
             return None
         if not isinstance(node, yaml.ScalarNode):
             self.document.problem(
                 "yaml-syntax",
                 "a key must be a plain name, not a list or mapping",
-                line=node.start_mark.line + 1,
-                column=node.start_mark.column + 1,
+                at=_place(node),
             )
             return None
         return str(node.value)
@@ -365,10 +362,14 @@ class _Builder:
             "yaml-tag",
             f"the tag {node.tag.replace(_TAG, '!!')} is not allowed: "
             "agreements hold plain values only",
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
+            at=_place(node),
             hint="remove the tag; qrules never constructs objects from YAML",
         )
+
+
+def _place(node: yaml.Node) -> Location:
+    """A node's 1-based line and column."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _construct(node: yaml.ScalarNode) -> Any:

@@ -1,4 +1,5 @@
-"""Writing files atomically: a reader sees the old file or the new one, never half of one."""
+"""Files: written atomically (a reader sees the old file or the new one, never half of
+one), and positions in files that cannot be decoded."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a byte, for errors about undecodable files."""
+    before = raw[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1

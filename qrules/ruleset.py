@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
 from qrules.errors import RulesetError, source_context
+from qrules.fileio import byte_position
 from qrules.resources import rulesets_dir, schema_path
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset
@@ -107,12 +108,12 @@ def load_file(path: Path) -> Ruleset:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
+        line, column = byte_position(raw, error.start)
         raise RulesetError(
             f"the ruleset is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
             source=shown,
-            line=before.count(b"\n") + 1,
-            column=error.start - (before.rfind(b"\n") + 1) + 1,
+            line=line,
+            column=column,
             hint="save the file as UTF-8",
         ) from None
     return replace(compile_text(text, shown, path.parent), file=path)

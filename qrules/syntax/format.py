@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from qrules.syntax import ast
@@ -183,11 +183,18 @@ def _trailing_target(elements: list[Element], line: int) -> Element:
 def rule_clauses(rule: ast.Rule) -> Iterator[tuple[ast.Span, str]]:
     """(span, text) of each clause, in the author's order (canonical order if unknown)."""
     layout = rule.layout or tuple((name, ast.NO_SPAN) for name in _canonical(rule))
+    return _in_layout(layout, lambda name, index: _rule_clause(rule, name, index))
+
+
+def _in_layout(
+    layout: ast.Layout, render: Callable[[str, int], str | None]
+) -> Iterator[tuple[ast.Span, str]]:
+    """Render each clause of a layout; ``index`` counts the clauses of the same kind."""
     counters: dict[str, int] = {}
     for name, span in layout:
         index = counters.get(name, 0)
         counters[name] = index + 1
-        text = _rule_clause(rule, name, index)
+        text = render(name, index)
         if text is not None:
             yield span, text
 
@@ -225,13 +232,7 @@ def term_clauses(term: ast.Term) -> Iterator[tuple[ast.Span, str]]:
         + [("hint", ast.NO_SPAN)] * bool(term.hint)
         + [("tier", ast.NO_SPAN)] * len(term.tiers)
     )
-    counters: dict[str, int] = {}
-    for name, span in layout:
-        index = counters.get(name, 0)
-        counters[name] = index + 1
-        text = _term_clause(term, name, index)
-        if text is not None:
-            yield span, text
+    return _in_layout(layout, lambda name, index: _term_clause(term, name, index))
 
 
 def _term_clause(term: ast.Term, name: str, index: int) -> str | None:
