@@ -16,6 +16,7 @@ from qrules.engine import WAIVER_TITLE
 from qrules.findings import RuleEntry
 from qrules.ruleset import Rulebook, Ruleset
 from qrules.syntax import ast
+from qrules.syntax.format import expr
 
 BUILTIN_RULESET = "qrules"
 
@@ -98,16 +99,16 @@ def _ruleset_entries(ruleset: Ruleset) -> list[RuleEntry]:
             source=check.info.source,
             line=check.info.line,
         )
-        for statement, check in zip(ruleset.syntax.rules, ruleset.checks)
+        for statement, check in zip(ruleset.syntax.rules, ruleset.checks, strict=True)
     ]
 
 
 def _describe(statement: ast.Rule | ast.Term, check: object) -> str:
     if isinstance(statement, ast.Term) and isinstance(check, CompiledTerm):
         tiers = "; ".join(_tier_text(t.kind, t.written, t.approval, t.reason) for t in check.tiers)
-        return f"Negotiated positions on {statement.at.dotted}: {tiers}."
+        return f"Negotiated positions on {expr(statement.at)}: {tiers}."
     assert isinstance(statement, ast.Rule)
-    text = "Requires " + " and ".join(f"`{r.source}`" for r in statement.requires) + "."
+    text = "Requires " + " and ".join(r.source for r in statement.requires) + "."
     if statement.message is not None:
         text += f" When it does not hold: {_as_written(statement.message)}"
     return text

@@ -42,8 +42,27 @@ def cli() -> None:
     """Check quality agreements against ISO 9001 and your organisation's rules."""
 
 
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown")
+REPORTERS = {name: f"qrules.report.{name}" for name in REPORT_FORMATS}
+
+
+def _parse_reports(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """``--report FORMAT=FILE`` values as (format, file) pairs."""
+    pairs = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if not sep or not target:
+            raise click.BadParameter(f"{value!r} is not FORMAT=FILE, e.g. sarif=qrules.sarif")
+        if name not in REPORT_FORMATS:
+            raise click.BadParameter(f"unknown format {name!r}; one of {', '.join(REPORT_FORMATS)}")
+        pairs.append((name, target))
+    return pairs
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--ruleset",
     "-r",
@@ -51,16 +70,16 @@ def cli() -> None:
     multiple=True,
     metavar="NAME|PATH",
     help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
-    "Default: iso9001.",
+    "Default: the configuration's rulesets, else iso9001.",
 )
 @click.option(
     "--format",
     "-f",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Format of the report on standard output (or in --output).",
 )
 @click.option(
     "--output",
@@ -69,19 +88,39 @@ def cli() -> None:
     help="Write the report here (atomically) instead of standard output.",
 )
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    callback=_parse_reports,
+    help="Also write a report in FORMAT to FILE (atomically). Repeatable: "
+    "--report sarif=qrules.sarif --report junit=qrules.xml.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the check fail (exit 1).",
+    help="Lowest severity that makes the check fail (exit 1). Default: the configuration's, "
+    "else error.",
 )
 @click.option(
     "--schema",
-    default="auto",
     metavar="auto|none|FILE",
-    show_default=True,
     help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
-    "JSON Schema file.",
+    "JSON Schema file. Default: the configuration's, else auto.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Use this configuration file instead of the nearest .qrules.yaml.",
+)
+@click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")
+@click.option(
+    "--agreements-only",
+    is_flag=True,
+    help="Skip named files that are not agreements: outside the configuration's include "
+    "globs or, without them, not declaring `agreement:`; and excluded ones. For hooks, which "
+    "pass every YAML, JSON and Markdown file.",
 )
 @click.option(
     "--today",
@@ -103,8 +142,12 @@ def check(
     rulesets: tuple[str, ...],
     output_format: str,
     output: str | None,
-    fail_on: str,
-    schema: str,
+    reports: list[tuple[str, str]],
+    fail_on: str | None,
+    schema: str | None,
+    config_file: str | None,
+    no_config: bool,
+    agreements_only: bool,
     today: dt.datetime | None,
     jobs: int,
     quiet: bool,
@@ -112,36 +155,78 @@ def check(
     """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
 
     PATHS are agreement files or folders, which are searched for .yaml, .yml, .json and
-    .md files.
+    .md files. Without PATHS, the agreements of the configuration's folder are checked.
     """
+    from qrules import config as configuration
     from qrules.batch import check_files
-    from qrules.document import agreement_files
 
-    files = agreement_files(list(paths))
+    found = _configuration(paths, config_file, no_config)
+    run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
+    files = _files(paths, found, agreements_only)
+    if not files and agreements_only:
+        sys.exit(EXIT_OK)  # a hook handed only files that are not agreements
     if not files:
         raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
+    _check_targets(output, reports)
     report = check_files(
-        rulesets or ("iso9001",),
+        run.rulesets,
         files,
         today=today.date() if today else None,
-        schema=None if schema == "none" else schema,
-        fail_on=fail_on,
+        schema=run.schema,
+        fail_on=run.fail_on,
         jobs=jobs,
     )
+    report = configuration.apply_overrides(report, found)
+    for report_format, target in reports:
+        emit(render(report, report_format), target)
     emit(
         render(report, output_format, colour=output is None and _is_tty(), hints=not quiet), output
     )
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
+def _configuration(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Any:
+    from qrules import config as configuration
+
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    if no_config:
+        return None
+    path = config_file or configuration.discover(list(paths))
+    return configuration.load_config(path) if path else None
+
+
+def _files(paths: tuple[str, ...], found: Any, agreements_only: bool) -> list[str]:
+    import os
+
+    from qrules import config as configuration
+
+    if paths:
+        return configuration.select_files(list(paths), found, agreements_only=agreements_only)
+    if found is None:
+        raise click.UsageError(
+            "name the agreement files or folders to check (or add a .qrules.yaml: "
+            "then `qrules check` checks the agreements of its folder)"
+        )
+    root = os.path.relpath(found.root)
+    return configuration.select_files([root], found, agreements_only=True)
+
+
+def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> None:
+    targets = [target for _, target in reports] + ([output] if output else [])
+    for target in targets:
+        if targets.count(target) > 1:
+            raise click.UsageError(f"two reports would be written to {target}")
+
+
 def render(report: Any, output_format: str, *, colour: bool = False, hints: bool = True) -> str:
-    if output_format == "json":
-        from qrules.report import json as json_report
+    """The report in one format; every format module has ``render(report, ...) -> str``."""
+    from importlib import import_module
 
-        return json_report.render(report)
-    from qrules.report import text
-
-    return text.render(report, colour=colour, hints=hints)
+    module = import_module(REPORTERS[output_format])
+    if output_format == "text":
+        return str(module.render(report, colour=colour, hints=hints))
+    return str(module.render(report))
 
 
 def emit(text: str, output: str | None) -> None:
@@ -155,6 +240,26 @@ def emit(text: str, output: str | None) -> None:
 
 def _is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@handles_errors
+def init(directory: str, force: bool) -> None:
+    """Set up a repository: .qrules.yaml, a pre-commit hook and an example agreement.
+
+    DIRECTORY defaults to the current folder. Existing files are left alone (and nothing
+    is written) unless --force is given.
+    """
+    from pathlib import Path
+
+    from qrules.config import display
+    from qrules.scaffold import write_init
+
+    for path in write_init(Path(directory), force=force):
+        click.echo(f"wrote {display(path)}")
+    click.echo("next: git init (if needed), pip install pre-commit, pre-commit install")
 
 
 @cli.command()

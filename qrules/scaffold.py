@@ -1,0 +1,200 @@
+"""``qrules init``: the files a repository needs to check its agreements on every commit.
+
+A commented ``.qrules.yaml``, a ``.pre-commit-config.yaml`` that runs the qrules hook, and an
+example agreement that passes the built-in ISO 9001 ruleset. Nothing is overwritten unless
+asked, and every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from qrules import __version__
+from qrules.config import CONFIG_NAME, display
+from qrules.errors import UsageError
+from qrules.fileio import write_atomic
+from qrules.resources import schema_path
+
+PROJECT_URL = "https://github.com/qrules/qrules"
+EXAMPLE = "agreements/example.yaml"
+
+CONFIG_TEMPLATE = """\
+# qrules configuration ({url}#use-in-a-repository).
+# qrules uses the .qrules.yaml nearest above the files it checks (not above the repository
+# root); options given on the command line win over this file.
+
+# Rulesets to check against: built-in names (iso9001, automotive-supplier,
+# gmp-contract-manufacturing, software-delivery, eu-mdr-authorised-representative)
+# or .qr files and folders, relative to this file.
+rulesets:
+  - iso9001
+
+# The lowest severity that fails the check, and so the commit: error, warning or note.
+fail-on: error
+
+# The agreement schema: auto (the built-in one for `agreement: qrules/v1` files), none, or a
+# JSON Schema file.
+schema: auto
+
+# Which files are agreements. Without `include`, the pre-commit hook and `qrules check`
+# without paths check the files that declare `agreement:`; with it, the files it matches.
+# Patterns are relative to this file: `*` stays within a folder, `**` crosses folders.
+# include:
+#   - "agreements/**"
+exclude:
+  - "**/archive/**"
+
+# Per-rule changes: a new severity or `disabled: true`, always with the reason (reviewed
+# like a waiver).
+# rules:
+#   ISO9001-8.2.4:
+#     severity: note
+#     reason: Change categories are settled in the purchasing frame contract
+#   ISO9001-8.4.2-sampling:
+#     disabled: true
+#     reason: Deliveries are 100% inspected at goods receipt
+"""
+
+PRE_COMMIT_TEMPLATE = """\
+# pre-commit (https://pre-commit.com) runs qrules on the agreements of every commit.
+# Run `pre-commit install` once; `pre-commit run --all-files` checks every agreement.
+repos:
+  - repo: {url}
+    rev: v{version}
+    hooks:
+      - id: qrules
+"""
+
+
+def init_files() -> dict[str, str]:
+    """The files ``qrules init`` writes, by path relative to the target folder."""
+    return {
+        CONFIG_NAME: CONFIG_TEMPLATE.format(url=PROJECT_URL),
+        ".pre-commit-config.yaml": PRE_COMMIT_TEMPLATE.format(url=PROJECT_URL, version=__version__),
+        EXAMPLE: f"# yaml-language-server: $schema={schema_id()}\n" + EXAMPLE_AGREEMENT,
+    }
+
+
+def write_init(directory: Path, *, force: bool = False) -> list[Path]:
+    """Write the files; refuse (writing none) if any exists, unless ``force``."""
+    targets = {directory / name: text for name, text in init_files().items()}
+    existing = [path for path in targets if path.exists()]
+    if existing and not force:
+        others = ", ".join(display(path) for path in existing[1:])
+        raise UsageError(
+            "already exists" + (f", as do {others}" if others else "") + "; nothing was written",
+            source=display(existing[0]),
+            hint="remove it, or run `qrules init --force` to overwrite",
+        )
+    for path, text in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    return list(targets)
+
+
+@cache
+def schema_id() -> str:
+    """The schema's own ``$id``: the address editors fetch it from."""
+    return str(json.loads(schema_path().read_text(encoding="utf-8"))["$id"])
+
+
+EXAMPLE_AGREEMENT = """\
+# An example agreement: it passes the built-in iso9001 ruleset. Copy it for a new agreement.
+agreement: qrules/v1
+id: SQA-EXAMPLE-001
+title: Supplier Quality Agreement — machined aluminium housings (example)
+type: supplier-quality
+status: draft
+revision: "1.0"
+effective: 2027-01-01
+term: 3 years
+
+parties:
+  - role: customer
+    name: Example Customer GmbH
+    country: DE
+    certifications:
+      - standard: ISO 9001:2015
+        certificate: "EX-QMS-0001"
+        expires: 2030-06-30
+  - role: supplier
+    name: Example Supplier s.r.o.
+    country: CZ
+    certifications:
+      - standard: ISO 9001:2015
+        certificate: "EX-QMS-0002"
+        expires: 2030-03-31
+
+scope:
+  products:
+    - part_number: HX-1001
+      name: Housing, EN AW-6082 T6, machined and anodised
+      revision: "A"
+      specification: Drawing HX-1001 rev A
+
+quality:
+  aql:
+    critical: 0
+    major: 0.65
+    minor: 2.5
+  ppm_target: 100
+  objectives:
+    - name: Delivered quality
+      target: 100
+      measure: Rejected parts per million delivered, rolling 12 months
+      owner: Supplier Quality Manager
+      due: 2027-12-31
+
+inspection:
+  standard: ISO 2859-1:1999
+  level: II
+  mode: normal
+  lot_size: 500       # code letter H; AQL 0.65 leads to J: n=80, Ac 1, Re 2
+  sample_size: 80
+  accept: 1
+  reject: 2
+
+change_control:
+  notification: 90 days
+  approval_required: true
+  covers: [material, process, site, sub-supplier]
+
+nonconformance:
+  notification: 24 hours
+  containment: 24 hours
+  root_cause: 10 days
+  corrective_action: 30 days
+  method: 8D
+
+audits:
+  right_to_audit: true
+  notice: 10 days
+  regulator_access: true
+
+records:
+  retention: 10 years
+  access: true
+
+calibration:
+  traceable_to: National measurement standards via ISO/IEC 17025 accredited laboratories
+
+subcontracting:
+  allowed: true
+  approval_required: true
+  flow_down: true
+
+requirements:
+  reviewed: true
+  review_date: 2026-12-01
+  differences_resolved: true
+
+supplier_evaluation:
+  criteria: [delivered ppm, on-time delivery, 8D closure time]
+  reevaluation_interval: 12 months
+
+first_article:
+  required: true
+  approval: First article inspection report approved by the customer
+"""

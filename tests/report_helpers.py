@@ -1,0 +1,78 @@
+"""Shared by the report tests: the quickstart run, golden files, the external schemas."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.helpers import REFERENCE, REPO, dedent, run_cli
+
+QUICKSTART = "examples/quickstart"
+POLICY = f"{QUICKSTART}/policy.qr"
+TODAY = ("--today", "2026-11-26")
+GOLDEN = REPO / "tests" / "golden"
+
+WAIVED_AGREEMENT = (REPO / QUICKSTART / "conflicting.yaml").read_text(encoding="utf-8") + dedent(
+    """
+    waivers:
+      - rule: QS-AUDIT
+        reason: Audited yearly by our notified body | report shared
+        approved_by: Quality Director
+        expires: 2027-06-30
+      - rule: QS-CHANGE-NOTICE
+        reason: Frame contract of 2019
+        approved_by: Purchasing
+        expires: 2026-01-31
+    """
+)
+WAIVED_LINES = {"QS-AUDIT waiver": 36, "QS-CHANGE-NOTICE waiver": 40}
+
+
+def check_quickstart(*args: str) -> Result:
+    """``qrules check`` over the quickstart example, from the repository root."""
+    return run_cli("check", QUICKSTART, "-r", POLICY, *TODAY, *args)
+
+
+def write_waived(folder: Path) -> Path:
+    """The conflicting quickstart agreement with one valid and one expired waiver."""
+    path = folder / "waived.yaml"
+    path.write_text(WAIVED_AGREEMENT, encoding="utf-8")
+    (folder / "policy.qr").write_text((REPO / POLICY).read_text(encoding="utf-8"))
+    return path
+
+
+def reference(relative: str) -> Path:
+    """A file of ../shared/reference/; the test skips where the folder is absent."""
+    path = REFERENCE / relative
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the verified external schemas live next to the checkout")
+    return path
+
+
+def reference_if_present(relative: str) -> Path | None:
+    """For tests whose other assertions stand without the external schema."""
+    path = REFERENCE / relative
+    return path if path.is_file() else None
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; ``QRULES_UPDATE_GOLDEN=1`` rewrites it instead."""
+    golden = GOLDEN / name
+    if os.environ.get("QRULES_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8")
+    diff = "\n".join(
+        difflib.unified_diff(
+            expected.splitlines(),
+            actual.splitlines(),
+            f"tests/golden/{name}",
+            "actual",
+            lineterm="",
+        )
+    )
+    assert not diff, f"the report changed (QRULES_UPDATE_GOLDEN=1 to accept):\n{diff}"

@@ -1,0 +1,204 @@
+"""The pre-commit hook, run by the real pre-commit framework.
+
+pre-commit clones a hook repository at a commit and pip-installs it into a virtualenv of its
+own, which needs the package index. The hook repository here is a temporary copy of this
+working tree, committed once per module, so the tests check the code as it stands whether
+or not it is committed. ``pre-commit try-repo`` builds that environment afresh on every call
+(about 6 s here), so it is used for the two basic cases; the other tests run
+``pre-commit run`` with a configuration naming the copy, and share one environment through a
+module-wide ``PRE_COMMIT_HOME``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qrules import __version__
+from qrules.scaffold import EXAMPLE, init_files
+from tests.helpers import REPO, run_cli
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit") is None or shutil.which("git") is None,
+    reason="the pre-commit tests need the pre-commit and git commands",
+)
+
+TIMEOUT = 900  # building the hook's virtualenv downloads and installs packages
+QUICKSTART = REPO / "examples" / "quickstart"
+# Outside a git checkout: what .gitignore would leave out.
+SKIPPED = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build"}
+
+
+def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    identity = {"GIT_AUTHOR_NAME": "qrules tests", "GIT_AUTHOR_EMAIL": "tests@qrules.invalid"}
+    identity |= {
+        "GIT_COMMITTER_NAME": "qrules tests",
+        "GIT_COMMITTER_EMAIL": "tests@qrules.invalid",
+    }
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return {**os.environ, **identity, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
+    """This working tree as a committed repository: (its path, the commit to use)."""
+    target = tmp_path_factory.mktemp("hook-repo")
+    for relative in _project_files():
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / relative, destination)
+    git("init", "-q", cwd=target)
+    git("add", ".", cwd=target)
+    git("-c", "commit.gpgsign=false", "commit", "-q", "-m", "as tested", cwd=target, env=env)
+    return target, git("rev-parse", "HEAD", cwd=target).strip()
+
+
+def _project_files() -> list[str]:
+    """Tracked and untracked (not ignored) files, or every file outside a git checkout."""
+    if (REPO / ".git").exists():
+        listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO)
+        return [name for name in listed.split("\0") if name and (REPO / name).is_file()]
+    return [
+        p.relative_to(REPO).as_posix()
+        for p in REPO.rglob("*")
+        if p.is_file() and not SKIPPED & set(p.relative_to(REPO).parts)
+    ]
+
+
+@pytest.fixture
+def work(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A fresh git repository to commit agreements into."""
+    git("init", "-q", cwd=tmp_path)
+    return tmp_path
+
+
+def add(work: Path, files: dict[str, str]) -> list[str]:
+    for name, text in files.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text, encoding="utf-8")
+    git("add", *files, cwd=work)
+    return list(files)
+
+
+def try_repo(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str], files: list[str]
+) -> subprocess.CompletedProcess[str]:
+    path, commit = hook_repo
+    command = ["pre-commit", "try-repo", str(path), "qrules", "--ref", commit, "--files", *files]
+    return subprocess.run(
+        command, cwd=work, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def use_hook(work: Path, hook_repo: tuple[Path, str]) -> None:
+    """A .pre-commit-config.yaml in ``work`` that runs the hook from the copy under test."""
+    path, commit = hook_repo
+    config = f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n      - id: qrules\n"
+    add(work, {".pre-commit-config.yaml": config})
+
+
+def run(work: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    # Unlike try-repo, which builds the environment in a store of its own every time,
+    # `pre-commit run` keeps it in PRE_COMMIT_HOME, shared by this module's tests.
+    return subprocess.run(
+        ["pre-commit", "run", *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+EXAMPLE_TEXT = init_files()[EXAMPLE]
+NO_AUDIT = EXAMPLE_TEXT.replace("right_to_audit: true", "right_to_audit: false")
+NO_AUDIT_LINE = NO_AUDIT.splitlines().index("  right_to_audit: false") + 1
+
+
+def test_a_non_compliant_agreement_fails_with_its_file_and_line(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    files = add(work, {"agreements/supplier.yaml": NO_AUDIT})
+    done = try_repo(hook_repo, work, env, files)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "qrules (quality agreements)" in done.stdout and "Failed" in done.stdout
+    assert f"agreements/supplier.yaml:{NO_AUDIT_LINE}:3: error ISO9001-8.4.3-f " in done.stdout
+    assert "hint:" not in done.stdout  # --quiet: short output
+
+
+def test_a_compliant_agreement_and_other_yaml_files_pass(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    files = add(
+        work,
+        {
+            "agreements/supplier.yaml": EXAMPLE_TEXT,
+            ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+            "docs/notes.md": "# Notes\n\nNo front matter here.\n",
+            "data.json": '{"not": "an agreement"}\n',
+        },
+    )
+    done = try_repo(hook_repo, work, env, files)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+def test_with_a_configuration_the_hook_uses_its_rulesets_and_fail_on(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    policy = (QUICKSTART / "policy.qr").read_text(encoding="utf-8")
+    clean = (QUICKSTART / "clean.yaml").read_text(encoding="utf-8")
+    only_warning = clean.replace("part_number: ST-4412", "part_number: st-4412")
+    files = add(
+        work,
+        {
+            ".qrules.yaml": "rulesets: [policy/policy.qr]\nfail-on: error\n",
+            "policy/policy.qr": policy,
+            "clean.yaml": clean,
+            "warning.yaml": only_warning,
+            "conflicting.yaml": (QUICKSTART / "conflicting.yaml").read_text(encoding="utf-8"),
+        },
+    )
+    use_hook(work, hook_repo)
+    passing = run(work, env, "--files", "clean.yaml", "warning.yaml", ".qrules.yaml")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    failing = run(work, env, "--files", *files)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "conflicting.yaml:32:3: error QS-AUDIT " in failing.stdout
+    assert "warning.yaml:21:7: warning QS-PARTS " in failing.stdout
+    assert "ISO9001" not in failing.stdout
+
+
+def test_init_then_pre_commit_run_all_files(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, commit = hook_repo
+    monkeypatch.chdir(work)
+    assert run_cli("init").exit_code == 0
+    config = work / ".pre-commit-config.yaml"
+    # The generated file names the published project; here it is the copy under test.
+    text = config.read_text(encoding="utf-8")
+    assert "repo: https://github.com/qrules/qrules\n" in text
+    text = text.replace("https://github.com/qrules/qrules", str(path))
+    config.write_text(text.replace(f"rev: v{__version__}", f"rev: {commit}"), encoding="utf-8")
+    git("add", ".", cwd=work)
+
+    done = run(work, env, "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+    add(work, {"agreements/bad.yaml": NO_AUDIT})
+    done = run(work, env, "--all-files")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"agreements/bad.yaml:{NO_AUDIT_LINE}:3: error ISO9001-8.4.3-f " in done.stdout
