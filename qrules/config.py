@@ -150,9 +150,12 @@ def find_config(start: Path) -> Path | None:
 def discover(paths: Sequence[str]) -> Path | None:
     """The one configuration the named paths share (the current folder's when none is named)."""
     starts = [Path(p) if Path(p).is_dir() else Path(p).parent for p in paths] or [Path(".")]
+    nearest: dict[Path, Path | None] = {}  # a hook names many files in few folders
     found: dict[Path | None, str] = {}
     for start, name in zip(starts, paths or ["."], strict=True):
-        found.setdefault(find_config(start), name)
+        if start not in nearest:
+            nearest[start] = find_config(start)
+        found.setdefault(nearest[start], name)
     if len(found) > 1:
         (first, first_name), (second, second_name) = list(found.items())[:2]
         raise UsageError(
