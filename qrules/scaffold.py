@@ -7,8 +7,6 @@ asked, and every file is written atomically.
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 
 from qrules import __version__
@@ -19,6 +17,9 @@ from qrules.resources import schema_path
 
 PROJECT_URL = "https://github.com/qrules/qrules"
 EXAMPLE = "agreements/example.yaml"
+# A copy of the schema in the repository: editors read it offline, and it is pinned to the
+# qrules that wrote it (refresh with `qrules schema -o .qrules/agreement.schema.json`).
+SCHEMA_COPY = ".qrules/agreement.schema.json"
 
 CONFIG_TEMPLATE = """\
 # qrules configuration ({url}#use-in-a-repository).
@@ -73,7 +74,8 @@ def init_files() -> dict[str, str]:
     return {
         CONFIG_NAME: CONFIG_TEMPLATE.format(url=PROJECT_URL),
         ".pre-commit-config.yaml": PRE_COMMIT_TEMPLATE.format(url=PROJECT_URL, version=__version__),
-        EXAMPLE: f"# yaml-language-server: $schema={schema_id()}\n" + EXAMPLE_AGREEMENT,
+        SCHEMA_COPY: schema_path().read_text(encoding="utf-8"),
+        EXAMPLE: f"# yaml-language-server: $schema=../{SCHEMA_COPY}\n" + EXAMPLE_AGREEMENT,
     }
 
 
@@ -92,12 +94,6 @@ def write_init(directory: Path, *, force: bool = False) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
     return list(targets)
-
-
-@cache
-def schema_id() -> str:
-    """The schema's own ``$id``: the address editors fetch it from."""
-    return str(json.loads(schema_path().read_text(encoding="utf-8"))["$id"])
 
 
 EXAMPLE_AGREEMENT = """\

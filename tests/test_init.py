@@ -16,10 +16,15 @@ import yaml
 
 from qrules import __version__
 from qrules.config import load_config
-from qrules.scaffold import schema_id
+from qrules.resources import schema_path
 from tests.helpers import run_cli
 
-WRITTEN = [".qrules.yaml", ".pre-commit-config.yaml", "agreements/example.yaml"]
+WRITTEN = [  # in the order init writes them
+    ".qrules.yaml",
+    ".pre-commit-config.yaml",
+    ".qrules/agreement.schema.json",
+    "agreements/example.yaml",
+]
 
 
 @pytest.fixture
@@ -32,7 +37,7 @@ def files_in(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def test_init_writes_the_three_files(folder: Path) -> None:
+def test_init_writes_its_files(folder: Path) -> None:
     result = run_cli("init")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
@@ -59,8 +64,10 @@ def test_the_example_agreement_passes_with_the_generated_configuration(folder: P
 def test_the_example_carries_the_schema_modeline(folder: Path) -> None:
     run_cli("init")
     first = (folder / "agreements" / "example.yaml").read_text().splitlines()[0]
-    assert first == f"# yaml-language-server: $schema={schema_id()}"
-    assert schema_id().startswith("https://")
+    assert first == "# yaml-language-server: $schema=../.qrules/agreement.schema.json"
+    # The modeline resolves, relative to the agreement, to a copy of the real schema.
+    copy = folder / "agreements" / "../.qrules/agreement.schema.json"
+    assert copy.read_text() == schema_path().read_text()
 
 
 def test_the_pre_commit_configuration_uses_the_hook(folder: Path) -> None:
