@@ -19,7 +19,7 @@ def sh_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", README, re.S)
 
 
-@pytest.mark.parametrize("block", CONSOLE.finditer(README), ids=lambda m: m["command"][:60])
+@pytest.mark.parametrize("block", list(CONSOLE.finditer(README)), ids=lambda m: m["command"][:60])
 def test_console_examples_show_real_output(block: re.Match[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(REPO)
     program, *args = shlex.split(block["command"])
