@@ -239,7 +239,10 @@ def emit(text: str, output: str | None) -> None:
 
 
 def _is_tty() -> bool:
-    return sys.stdout.isatty()
+    """Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org)."""
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 @cli.command()

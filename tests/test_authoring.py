@@ -354,3 +354,10 @@ def test_doc_html_is_well_formed(write: Write, tmp_path: Path) -> None:
     checker = Checker()
     checker.feed(page)
     assert checker.stack == []
+
+
+def test_doc_of_an_unknown_ruleset_exits_2() -> None:
+    result = run_cli("doc", "iso9000")
+    assert result.exit_code == 2
+    assert "no ruleset named 'iso9000' and no such file" in result.output
+    assert "hint: did you mean `iso9001`?" in result.output

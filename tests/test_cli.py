@@ -187,3 +187,32 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
     )
     assert module.stdout.startswith("qrules, version ")
     assert module.stderr == ""
+
+
+def test_colour_only_on_a_terminal_and_not_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from qrules import cli as cli_module
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(cli_module.sys, "stdout", Terminal())
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli_module._is_tty()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli_module._is_tty()
+    plain = run_cli("check", CONFLICTING, "-r", POLICY, *TODAY).output  # not a terminal
+    assert "\033[" not in plain
+
+
+def test_colour_marks_severities() -> None:
+    from qrules.batch import check_files
+    from qrules.report import text
+
+    report = check_files([POLICY], [CONFLICTING])
+    coloured = text.render(report, colour=True)
+    assert "\033[31merror\033[0m QS-AUDIT" in coloured
+    assert "\033[33mwarning\033[0m QS-PARTS" in coloured
+    assert "\033[" not in text.render(report, colour=False)
