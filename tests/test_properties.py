@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qrules.document import load_document
+from qrules.engine import check
 from qrules.errors import QrulesError
-from qrules.ruleset import compile_text
+from qrules.ruleset import compile_text, load_ruleset
+from tests.helpers import REPO
 
 KEYWORDS = [
     "ruleset",
@@ -140,3 +145,40 @@ def test_any_yamlish_text_loads_or_gives_findings(text: str, suffix: str) -> Non
     for problem in document.problems:
         assert problem.line >= 1 and problem.column >= 1
         assert problem.rule and problem.message
+
+
+# ---------------------------------------------------------------------------- whole pipeline
+
+EXAMPLES = sorted((REPO / "examples" / "agreements").glob("*.yaml"))
+SHAPES = ["x", 0, -1, 2.5, True, None, [], ["a", 1], {}, {"a": {"b": []}}, "30 days", "85%",
+          "2027-13-45", "NO", [{"x": 1}], [None]]
+
+
+@pytest.fixture(scope="module")
+def every_builtin_rule():  # type: ignore[no-untyped-def]
+    return load_ruleset(str(REPO / "rulesets"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(EXAMPLES), st.data())
+def test_builtin_rules_on_misshapen_agreements_give_findings_not_crashes(
+    every_builtin_rule, path: Path, data: st.DataObject  # type: ignore[no-untyped-def]
+) -> None:
+    """Whatever shape a field has, every rule ends in a finding or a pass, never an exception."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        target = document
+        while isinstance(target, dict) and target and data.draw(st.booleans()):
+            child = target[data.draw(st.sampled_from(sorted(target)))]
+            if not isinstance(child, dict) or not child:
+                break
+            target = child
+        if isinstance(target, dict) and target:
+            target[data.draw(st.sampled_from(sorted(target)))] = data.draw(st.sampled_from(SHAPES))
+    with tempfile.TemporaryDirectory() as folder:
+        mutated = Path(folder) / path.name
+        mutated.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        result = check(every_builtin_rule, mutated, today=dt.date(2026, 11, 26))
+    for finding in result.findings:
+        assert finding.line >= 1 and finding.message
