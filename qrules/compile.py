@@ -143,9 +143,19 @@ class Compiler:
             return self._exists(node.args[0], bound)
         if node.name == "today":
             return lambda env: env.today
-        function = FUNCTIONS[node.name].call
+        function, name = FUNCTIONS[node.name].call, node.name
         args = [self.value(arg, bound) for arg in node.args]
-        return lambda env: function(*(arg(env) for arg in args))
+
+        def call(env: Env) -> Any:
+            values = [arg(env) for arg in args]
+            try:
+                return function(*values)
+            except (TypeError, ValueError, ArithmeticError) as error:
+                # A function met values it has no answer for: a finding, not a crash.
+                shown = ", ".join(show(v) for v in values)
+                raise EvalError(f"{name}({shown}) cannot be computed: {error}") from None
+
+        return call
 
     def _check_arity(self, node: ast.Call) -> None:
         if node.name in SPECIAL_FUNCTIONS:
@@ -466,6 +476,9 @@ def _arithmetic(op: str, apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any
             result = apply(left, right)
         except TypeError:
             result = NotImplemented
+        except (ValueError, ArithmeticError) as error:  # dates beyond year 9999, overflow
+            message = f"{show(left)} {op} {show(right)} cannot be computed: {error}"
+            raise EvalError(message) from None
         if result is NotImplemented:
             raise EvalError(
                 f"cannot compute {type_name(left)} {show(left)} {op} "

@@ -182,3 +182,28 @@ def test_builtin_rules_on_misshapen_agreements_give_findings_not_crashes(
         result = check(every_builtin_rule, mutated, today=dt.date(2026, 11, 26))
     for finding in result.findings:
         assert finding.line >= 1 and finding.message
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.deferred(lambda: _expressions()), min_size=1, max_size=3),
+       st.sampled_from(EXAMPLES))
+def test_any_rule_on_any_example_gives_findings_not_crashes(exprs, path) -> None:  # type: ignore[no-untyped-def]
+    """Generated rules (any operators, functions and values) never raise out of the engine."""
+    from qrules.ruleset import Rulebook
+    from qrules.syntax import ast
+    from qrules.syntax.format import format_ast
+
+    rules = tuple(ast.Rule(f"R{i}", "t", requires=(ast.Require(e),)) for i, e in enumerate(exprs))
+    text = format_ast(ast.RulesetFile("generated", None, None, "none", rules))
+    try:
+        compiled = compile_text(text, "generated.qr")
+    except QrulesError:
+        return  # e.g. a function given the wrong number of arguments
+    result = check(Rulebook((compiled,)), path, today=dt.date(2026, 11, 26))
+    assert all(f.rule.startswith("R") or f.ruleset == "qrules" for f in result.findings)
+
+
+def _expressions():  # type: ignore[no-untyped-def]
+    from tests.test_authoring import expressions
+
+    return expressions

@@ -48,6 +48,9 @@ def _upper(value: Any) -> str:
     return str(value).upper()
 
 
+ORDERED = {"number", "string", "date", "duration", "percentage"}
+
+
 def _extreme(pick: Callable[..., Any], name: str) -> Callable[..., Any]:
     def extreme(*values: Any) -> Any:
         items = list(values[0]) if len(values) == 1 and isinstance(values[0], list) else values
@@ -56,6 +59,8 @@ def _extreme(pick: Callable[..., Any], name: str) -> Callable[..., Any]:
         kinds = {type_name(v) for v in items}
         if len(kinds) > 1:
             raise EvalError(f"{name}() of mixed types: {', '.join(sorted(kinds))}")
+        if kinds - ORDERED:
+            raise EvalError(f"{name}() needs numbers, strings, dates, durations or percentages")
         return pick(items)
 
     return extreme
