@@ -209,19 +209,25 @@ def _canonical(rule: ast.Rule) -> list[str]:
 
 
 def _rule_clause(rule: ast.Rule, name: str, index: int) -> str | None:
-    if name == "severity":
-        return f"severity {rule.severity}"
-    if name == "refs":
-        return f"ref {', '.join(quote(r) for r in rule.refs)}" if index == 0 else None
-    if name == "when":
-        return f"when {expr(rule.when[index])}"
     if name == "let":
         let = rule.lets[index]
         return f"let {let.name} = {expr(let.value)}"
     if name == "require":
         return f"require {expr(rule.requires[index].condition)}"
-    template = rule.message if name == "message" else rule.hint
-    return f"{name} {quote(template.text)}" if template else None
+    if name == "message":
+        return f"message {quote(rule.message.text)}" if rule.message else None
+    return _shared_clause(rule, name, index)
+
+
+def _shared_clause(node: ast.Rule | ast.Term, name: str, index: int) -> str | None:
+    """The clauses rules and terms both have: severity, ref, when, hint."""
+    if name == "severity":
+        return f"severity {node.severity}"
+    if name == "refs":
+        return f"ref {', '.join(quote(r) for r in node.refs)}" if index == 0 else None
+    if name == "when":
+        return f"when {expr(node.when[index])}"
+    return f"hint {quote(node.hint.text)}" if node.hint else None
 
 
 def term_clauses(term: ast.Term) -> Iterator[tuple[ast.Span, str]]:
@@ -236,15 +242,7 @@ def term_clauses(term: ast.Term) -> Iterator[tuple[ast.Span, str]]:
 
 
 def _term_clause(term: ast.Term, name: str, index: int) -> str | None:
-    if name == "severity":
-        return f"severity {term.severity}"
-    if name == "refs":
-        return f"ref {', '.join(quote(r) for r in term.refs)}" if index == 0 else None
-    if name == "when":
-        return f"when {expr(term.when[index])}"
-    if name == "hint":
-        return f"hint {quote(term.hint.text)}" if term.hint else None
-    return tier(term.tiers[index])
+    return tier(term.tiers[index]) if name == "tier" else _shared_clause(term, name, index)
 
 
 def tier(node: ast.Tier) -> str:
