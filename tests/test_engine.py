@@ -294,3 +294,35 @@ def test_results_are_sorted_by_line_then_rule(write: Write) -> None:
         rule C "t" require audits.right_to_audit
     """
     assert findings_of(rules, agreement(write)) == [("C", 21, 3), ("A", 26, 3), ("B", 26, 3)]
+
+
+def test_tier_conditions_in_between_and_tier_severity(write: Write) -> None:
+    rules = """
+        ruleset t
+        term LEVEL "Inspection level" at inspection.level
+          prefer in ["II", "III"]
+          reject not in ["I"] "special levels sample too few parts"
+          accept approval "QA"
+        term AQL "Major AQL" at quality.aql.major
+          prefer between 0.25 and 0.65
+          reject between 0.65 and 1.0 severity warning "costly to argue"
+          reject
+    """
+
+    def found(extra: str, base: str = AGREEMENT) -> list[tuple[str, str, str | None]]:
+        path = agreement(write, extra, base)
+        result = check(load_ruleset(write("t.qr", rules)), path, today=TODAY)
+        return [(f.rule, f.severity, f.tier) for f in result.findings]
+
+    inspection = "inspection:\n  level: {}\n"
+    assert found(inspection.format("II")) == [("AQL", "warning", "reject")]
+    assert found(inspection.format("S-3")) == [
+        ("AQL", "warning", "reject"),
+        ("LEVEL", "error", "reject"),
+    ]
+    assert found(inspection.format("I")) == [
+        ("AQL", "warning", "reject"),
+        ("LEVEL", "note", "accept"),
+    ]
+    low = AGREEMENT.replace("major: 1.0", "major: 0.4")
+    assert found(inspection.format("III"), low) == []
