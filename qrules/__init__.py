@@ -32,7 +32,6 @@ _API = {
     "QrulesError": "qrules.errors",
     "RuleSyntaxError": "qrules.errors",
     "RulesetError": "qrules.errors",
-    "DocumentError": "qrules.errors",
     "UsageError": "qrules.errors",
 }
 __all__ = ["__version__", *_API]

@@ -7,7 +7,6 @@ from their specs and then checks its share of the files.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -71,7 +70,3 @@ def _init_worker(rulesets: tuple[str | Path, ...]) -> None:
 def _check_one(path: str, today: dt.date, schema: str | Path | None) -> DocumentResult:
     assert _worker_rules is not None
     return check(_worker_rules, path, today=today, schema=schema)
-
-
-def default_jobs() -> int:
-    return os.cpu_count() or 1

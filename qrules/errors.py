@@ -63,10 +63,6 @@ class RulesetError(QrulesError):
     """A ruleset parses but cannot be used: duplicate ids, unknown functions, bad regexes..."""
 
 
-class DocumentError(QrulesError):
-    """An agreement cannot be read. The engine turns this into a finding, never a crash."""
-
-
 class UsageError(QrulesError):
     """A bad option or argument (a sampling lot of 1, an unknown AQL...)."""
 
