@@ -231,6 +231,7 @@ def _compose(text: str, document: Document) -> yaml.Node | None:
             "yaml-syntax",
             _yaml_message(error),
             at=(mark.line + 1, mark.column + 1) if mark else (1, 1),
+            hint=_yaml_hint(error),
         )
         return None
     except yaml.YAMLError as error:
@@ -255,6 +256,23 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     if "expected a single document" in message:
         return "the file holds more than one YAML document; an agreement is one document"
     return message
+
+
+INDENTATION = "check the indentation of this line against the lines above"
+YAML_HINTS = {  # a clue in libyaml's message → what to do about it
+    "tab character": "YAML indents with spaces, not tabs",
+    "'\\t'": "YAML indents with spaces, not tabs",
+    "mapping values are not allowed": "a value holding `: ` needs quotes, or a key is misplaced",
+    "did not find expected key": INDENTATION,
+    "did not find expected '-'": INDENTATION,
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "found undefined alias": "an alias (*name) needs its anchor (&name) above it",
+}
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str | None:
+    text = f"{error.context} {error.problem}"
+    return next((hint for clue, hint in YAML_HINTS.items() if clue in text), None)
 
 
 # ---------------------------------------------------------------------------- nodes → values

@@ -332,3 +332,19 @@ def test_fast_validity_agrees_with_jsonschema(path: Path, data: st.DataObject) -
     if isinstance(target, dict) and target:
         target[data.draw(st.sampled_from(sorted(target)))] = data.draw(st.sampled_from(MUTATIONS))
     assert is_valid(document) == validator.is_valid(document)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("agreement: qrules/v1\nid: x\n\ttitle: y\n", 3, "YAML indents with spaces, not tabs"),
+        ("agreement: qrules/v1\ntitle: a: b\n", 2,
+         "a value holding `: ` needs quotes, or a key is misplaced"),
+        ('agreement: qrules/v1\ntitle: "abc\n', 3, "a quote or bracket is not closed"),
+        ("agreement: qrules/v1\nparties:\n  - role: x\n   name: y\n", 4,
+         "check the indentation of this line against the lines above"),
+    ],
+)
+def test_common_yaml_mistakes_get_hints(write: Write, text: str, line: int, hint: str) -> None:
+    [problem] = load_document(write("a.yaml", text)).problems
+    assert (problem.rule, problem.line, problem.hint) == ("yaml-syntax", line, hint)
