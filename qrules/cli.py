@@ -42,7 +42,7 @@ def cli() -> None:
     """Check quality agreements against ISO 9001 and your organisation's rules."""
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
 REPORTERS = {name: f"qrules.report.{name}" for name in REPORT_FORMATS}
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html.parser
 import textwrap
 from pathlib import Path
+from typing import ClassVar
 
 from click.testing import CliRunner, Result
 
@@ -35,3 +37,63 @@ def findings_of(ruleset_text: str, agreement: Path) -> list[tuple[str, int, int]
 
 def compile_rules(text: str):  # type: ignore[no-untyped-def]
     return compile_text(dedent(text), "test.qr")
+
+
+CHROMIUM_FLAGS = [  # headless, offline, as root in a sandbox (see the workplace's env notes)
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def browser_dom(page: Path) -> str:
+    """The DOM a real browser (headless Chromium) builds from an HTML file.
+
+    Skips the calling test, with the reason, where Chromium is not installed.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    import pytest
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium): browser check skipped")
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+             page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+class Outline(html.parser.HTMLParser):
+    """Checks that tags nest and close, and collects what the tests look at."""
+
+    VOID: ClassVar[set[str]] = {"meta", "br", "img", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack.pop() == tag, f"</{tag}> closes something else"
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def outline(text: str) -> Outline:
+    parsed = Outline()
+    parsed.feed(text)
+    assert parsed.stack == []
+    return parsed
