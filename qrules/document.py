@@ -98,19 +98,29 @@ class Document:
         **extra: Any,
     ) -> None:
         """Record a finding of the document itself, at ``at`` or where ``path`` stands."""
+        self.problems.append(self.finding(rule, message, path, severity, at, **extra))
+
+    def finding(
+        self,
+        rule: str,
+        message: str,
+        path: DocPath = (),
+        severity: str = "error",
+        at: Location | None = None,
+        **extra: Any,
+    ) -> Finding:
+        """A finding qrules itself makes about this document (ruleset ``qrules``)."""
         line, column = at or self.locate(path)[1]
-        self.problems.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                message=message,
-                path=dotted(path),
-                line=line,
-                column=column,
-                ruleset="qrules",
-                title=LOADER_TITLES.get(rule, rule),
-                **extra,
-            )
+        extra.setdefault("title", LOADER_TITLES.get(rule, rule))
+        return Finding(
+            rule=rule,
+            severity=severity,
+            message=message,
+            path=dotted(path),
+            line=line,
+            column=column,
+            ruleset="qrules",
+            **extra,
         )
 
 

@@ -228,16 +228,12 @@ def _waiver_finding(
     rule: str,
     related: tuple[Related, ...] = (),
 ) -> Finding:
-    _, (line, column) = document.locate(path)
-    return Finding(
-        rule="waiver",
-        ruleset="qrules",
-        severity=severity,
+    return document.finding(
+        "waiver",
+        message,
+        path,
+        severity,
         title=WAIVER_TITLE,
-        message=message,
-        path=dotted(path),
-        line=line,
-        column=column,
         hint=f"renew or approve the waiver of {rule}, or remove it",
         related=related,
     )

@@ -11,7 +11,7 @@ import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
@@ -44,12 +44,17 @@ class Rulebook:
 
     rulesets: tuple[Ruleset, ...]
 
-    @property
+    # Cached: the engine asks for both once per agreement of a batch.
+    @cached_property
     def checks(self) -> tuple[Compiled, ...]:
         return tuple(check for ruleset in self.rulesets for check in ruleset.checks)
 
-    def rule_ids(self) -> frozenset[str]:
+    @cached_property
+    def ids(self) -> frozenset[str]:
         return frozenset(check.info.id for check in self.checks)
+
+    def rule_ids(self) -> frozenset[str]:
+        return self.ids
 
 
 def load_ruleset(*specs: str | Path) -> Rulebook:
