@@ -1,0 +1,50 @@
+"""Every limit qrules enforces on its inputs, in one place.
+
+Hostile or broken files must end in a finding or a located error, never a crash, a hang or
+memory exhaustion. Each limit below is checked where its input is read; ``docs/limits.md``
+is generated from :data:`LIMITS` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Agreements
+MAX_AGREEMENT_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs") and huge lists
+MAX_DEPTH = 64  # nesting of mappings and lists
+MAX_NUMBER_DIGITS = 4_000  # below Python's int-string limit (4,300 digits)
+
+# Rulesets
+MAX_RULESET_BYTES = 2 * 1024 * 1024
+MAX_EXPRESSION_DEPTH = 100  # nesting of operators, brackets and calls in one expression
+MAX_LITERAL_DIGITS = 100  # digits of a number written in a rule
+MAX_REGEX_BYTES = 1_000  # length of one regular expression in a rule
+REGEX_PROGRAM_SIZE = 10_000  # RE2's own bound on the compiled automaton
+
+
+@dataclass(frozen=True)
+class Limit:
+    what: str
+    value: int
+    unit: str
+    applies_to: str
+    when_exceeded: str
+
+
+LIMITS = (
+    Limit("file size", MAX_AGREEMENT_BYTES, "bytes", "agreement", "finding `yaml-limits`"),
+    Limit(
+        "values (after aliases)",
+        MAX_VALUES,
+        "values",
+        "agreement",
+        "finding `yaml-limits`",
+    ),
+    Limit("nesting depth", MAX_DEPTH, "levels", "agreement", "finding `yaml-limits`"),
+    Limit("digits in a number", MAX_NUMBER_DIGITS, "digits", "agreement", "finding `yaml-limits`"),
+    Limit("file size", MAX_RULESET_BYTES, "bytes", "ruleset", "error, exit 2"),
+    Limit("expression depth", MAX_EXPRESSION_DEPTH, "levels", "ruleset", "error, exit 2"),
+    Limit("digits in a number literal", MAX_LITERAL_DIGITS, "digits", "ruleset", "error, exit 2"),
+    Limit("regular expression length", MAX_REGEX_BYTES, "characters", "ruleset", "error, exit 2"),
+)
