@@ -52,9 +52,9 @@ class Duration:
     @classmethod
     def parse(cls, text: str) -> Duration | None:
         match = DURATION_TEXT.match(text)
-        if not match:
-            return None
-        return cls.of(float(match.group(1)), match.group(2))
+        amount = float(match.group(1)) if match else math.inf
+        # A 400-digit amount reads as infinity: not a duration anyone can agree to.
+        return cls.of(amount, match.group(2)) if match and math.isfinite(amount) else None
 
     @property
     def days(self) -> float:
@@ -129,7 +129,8 @@ class Percent:
     @classmethod
     def parse(cls, text: str) -> Percent | None:
         match = PERCENT_TEXT.match(text)
-        return cls(float(match.group(1))) if match else None
+        value = float(match.group(1)) if match else math.inf
+        return cls(value) if math.isfinite(value) else None
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Percent):
