@@ -464,16 +464,14 @@ def _contains(left: Any, right: Any) -> bool:
 
 def _arithmetic(op: str, apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def compute(left: Any, right: Any) -> Any:
-        if isinstance(left, dt.date) and isinstance(right, Duration) and op in "+-":
-            return right.add_to(left) if op == "+" else (-right).add_to(left)
-        if isinstance(left, dt.date) and isinstance(right, dt.date) and op == "-":
-            return Duration((left - right).days, "days")
         if isinstance(left, bool) or isinstance(right, bool):
             raise EvalError(f"cannot use {op} on true/false")
         if op == "/" and right == 0:
             raise EvalError("division by zero")
         try:
-            result = apply(left, right)
+            result = _calendar(op, left, right)
+            if result is NotImplemented:
+                result = apply(left, right)
         except TypeError:
             result = NotImplemented
         except (ValueError, ArithmeticError) as error:  # dates beyond year 9999, overflow
@@ -487,6 +485,15 @@ def _arithmetic(op: str, apply: Callable[[Any, Any], Any]) -> Callable[[Any, Any
         return result
 
     return compute
+
+
+def _calendar(op: str, left: Any, right: Any) -> Any:
+    """Date arithmetic, which Python's operators do not do the calendar's way."""
+    if isinstance(left, dt.date) and isinstance(right, Duration) and op in "+-":
+        return right.add_to(left) if op == "+" else (-right).add_to(left)
+    if isinstance(left, dt.date) and isinstance(right, dt.date) and op == "-":
+        return Duration((left - right).days, "days")
+    return NotImplemented
 
 
 BINARY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {

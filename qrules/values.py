@@ -31,6 +31,7 @@ DURATION_TEXT = re.compile(
 )
 PERCENT_TEXT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 _TOLERANCE = 1e-9
+_SHOWN_BITS = 1_000  # about 300 digits
 
 
 def _number_text(number: float) -> str:
@@ -107,11 +108,17 @@ class Duration:
         return f"{_number_text(self.amount)} {unit}"
 
     def add_to(self, date: dt.date) -> dt.date:
-        """Calendar arithmetic: 1 month after 31 January is the last day of February."""
-        if self.unit in ("months", "years") and float(self.amount).is_integer():
-            months = int(self.amount) * (12 if self.unit == "years" else 1)
-            return _add_months(date, months)
-        return date + dt.timedelta(days=self.days)
+        """Calendar arithmetic: 1 month after 31 January is the last day of February.
+
+        Raises ValueError when the result is not a date of the years 1 to 9999.
+        """
+        try:
+            if self.unit in ("months", "years") and float(self.amount).is_integer():
+                months = int(self.amount) * (12 if self.unit == "years" else 1)
+                return _add_months(date, months)
+            return date + dt.timedelta(days=self.days)
+        except (ValueError, OverflowError):  # Python's own messages name its internals
+            raise ValueError("the date would fall outside the years 1 to 9999") from None
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:
@@ -190,6 +197,9 @@ def show(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > _SHOWN_BITS:
+        # str() refuses ints beyond 4,300 digits, and nobody reads that many anyway.
+        return f"(a number of {int(value.bit_length() * math.log10(2)) + 1} digits)"
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.date):
