@@ -356,10 +356,10 @@ def lint(paths: tuple[str, ...], output_format: str) -> None:
     regular expressions, duplicate ids and missing refs.
     """
     from qrules.lint import duplicate_ids, lint_text
-    from qrules.ruleset import display_path, resolve
+    from qrules.ruleset import display_path, read_ruleset_text, resolve
 
     located = {display_path(f): f for p in paths for f in resolve(p)}
-    files = {shown: path.read_text(encoding="utf-8") for shown, path in located.items()}
+    files = {shown: read_ruleset_text(path) for shown, path in located.items()}
     findings = [
         f for shown, text in files.items() for f in lint_text(text, shown, located[shown].parent)
     ]
@@ -393,12 +393,12 @@ def fmt(paths: tuple[str, ...], mode: str | None) -> None:
     import difflib
 
     from qrules.fileio import write_atomic
-    from qrules.ruleset import resolve
+    from qrules.ruleset import read_ruleset_text, resolve
     from qrules.syntax.format import format_text
 
     changed, broken = [], False
     for path in (f for p in paths for f in resolve(p)):
-        text = path.read_text(encoding="utf-8")
+        text = read_ruleset_text(path)
         try:
             formatted = format_text(text, str(path))
         except QrulesError as error:
