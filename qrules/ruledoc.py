@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qrules.errors import UsageError
 from qrules.rule_tests import read_header
-from qrules.ruleset import Ruleset
+from qrules.ruleset import Ruleset, read_ruleset_text
 from qrules.syntax import ast
 from qrules.syntax.format import expr, tier
 
@@ -33,7 +33,7 @@ class Entry:
         return f"{self.ruleset.path}:{self.node.span.line}"
 
     def source_text(self) -> str:
-        text = Path(self.ruleset.file or self.ruleset.path).read_text(encoding="utf-8")
+        text = read_ruleset_text(Path(self.ruleset.file or self.ruleset.path))
         lines = text.splitlines()
         span = self.node.span
         return "\n".join(lines[span.line - 1 : span.end_line])

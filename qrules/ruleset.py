@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
@@ -17,6 +19,7 @@ from pathlib import Path
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
 from qrules.errors import RulesetError, source_context
 from qrules.fileio import byte_position
+from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset
@@ -105,13 +108,23 @@ def _builtin(name: str) -> Path:
 
 
 def load_file(path: Path) -> Ruleset:
+    text = read_ruleset_text(path)
+    return replace(compile_text(text, display_path(path), path.parent), file=path)
+
+
+def read_ruleset_text(path: Path) -> str:
+    """A ruleset file's text, the one way every command reads it: a regular file within
+    the size limit (checked before reading), UTF-8 with or without a BOM."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        _check_file(path.stat(), shown)  # before opening: opening a FIFO blocks
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_RULESET_BYTES + 1)  # the file may grow after the check
     except OSError as error:
         raise RulesetError(f"cannot read the ruleset: {error.strerror}", source=shown) from None
+    _check_size(len(raw), shown)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = byte_position(raw, error.start)
         raise RulesetError(
@@ -120,8 +133,28 @@ def load_file(path: Path) -> Ruleset:
             line=line,
             column=column,
             hint="save the file as UTF-8",
+            context=source_context(raw.decode("utf-8", "replace"), line, column),
         ) from None
-    return replace(compile_text(text, shown, path.parent), file=path)
+
+
+def _check_file(status: os.stat_result, shown: str) -> None:
+    # A FIFO or a device would block or never end.
+    if not stat.S_ISREG(status.st_mode):
+        raise RulesetError(
+            "the ruleset is not a regular file", source=shown, hint="name a .qr file"
+        )
+    _check_size(status.st_size, shown)
+
+
+def _check_size(size: int, shown: str) -> None:
+    if size > MAX_RULESET_BYTES:
+        raise RulesetError(
+            f"the ruleset is larger than {MAX_RULESET_BYTES:,} bytes",
+            source=shown,
+            line=1,
+            column=1,
+            hint="split it into several .qr files in one folder",
+        )
 
 
 def display_path(path: Path) -> str:
@@ -192,7 +225,7 @@ def _check_unique_ids(rulesets: Iterable[Ruleset]) -> None:
         for check in ruleset.checks:
             first = seen.get(check.info.id)
             if first is not None:
-                text = Path(ruleset.file or ruleset.path).read_text(encoding="utf-8")
+                text = read_ruleset_text(Path(ruleset.file or ruleset.path))
                 raise RulesetError(
                     f"duplicate rule id {check.info.id}: also defined in {first.path}",
                     source=ruleset.path,
