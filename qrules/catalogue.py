@@ -14,6 +14,7 @@ from qrules.compile import CompiledTerm
 from qrules.document import LOADER_TITLES
 from qrules.engine import WAIVER_TITLE
 from qrules.findings import RuleEntry
+from qrules.limits import MAX_AGREEMENT_BYTES, MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUES
 from qrules.ruleset import Rulebook, Ruleset
 from qrules.syntax import ast
 from qrules.syntax.format import expr
@@ -23,7 +24,8 @@ BUILTIN_RULESET = "qrules"
 # What each of qrules' own checks looks for (the README's table, in full sentences).
 _BUILTIN = {
     "document-unreadable": (
-        "The file is missing, binary (it contains NUL bytes) or not UTF-8.",
+        "The file is missing, not a regular file (a folder, pipe or device), binary (it "
+        "contains NUL bytes), UTF-16 or otherwise not UTF-8.",
         "Save the agreement as a UTF-8 text file.",
     ),
     "yaml-syntax": (
@@ -36,18 +38,25 @@ _BUILTIN = {
         "Remove one of the two, or merge them.",
     ),
     "yaml-tag": (
-        "A YAML tag that would construct an object (`!!python/object`, custom tags, `<<` merges).",
+        "A YAML tag that would construct an object (`!!python/object`, custom tags, `<<` "
+        "merges), a tag on the wrong kind of node (`!!str` on a mapping), or a tagged value "
+        "that is not of its type (`!!int abc`).",
         "Remove the tag; agreements hold plain values only.",
     ),
     "yaml-limits": (
-        "The file is over 5 MiB, nests deeper than 64 levels or expands to more than 200,000 "
-        "values.",
+        f"The file is over {MAX_AGREEMENT_BYTES // 2**20} MiB, nests deeper than {MAX_DEPTH} "
+        f"levels, expands to more than {MAX_VALUES:,} values, or holds a number of more than "
+        f"{MAX_NUMBER_DIGITS:,} digits.",
         "Split the agreement, or remove the aliases that expand without bound.",
     ),
     "yaml-ambiguous": (
         "A plain value that YAML 1.1 and YAML 1.2 readers read differently (`yes`, `on`, "
         "`0777`, `1:30`).",
         "Quote the value, or write it the way it is meant (`true`, a number).",
+    ),
+    "non-finite": (
+        "A number that is not finite: `.nan`, `.inf`, or too large for a float (`1.0e+999`).",
+        "Write the number that is meant.",
     ),
     "schema": (
         "The agreement does not follow its JSON Schema: an unknown field, a wrong type, a "

@@ -8,10 +8,14 @@ batch goes on past it.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import json
+import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +26,14 @@ import yaml
 
 from qrules.fileio import byte_position
 from qrules.findings import Finding
+from qrules.json_nodes import JsonError, compose_json, json_location
+from qrules.limits import (
+    COMPOSE_UNCHECKED_NESTING,
+    MAX_AGREEMENT_BYTES,
+    MAX_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_VALUES,
+)
 from qrules.resources import schema_path
 from qrules.values import Duration, Percent, show
 
@@ -29,6 +41,9 @@ try:
     from yaml import CSafeLoader as YamlLoader
 except ImportError:  # pragma: no cover - libyaml missing: slower, same results
     from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+# libyaml reports a reader error's position in bytes of UTF-8, PyYAML in characters.
+_READER_COUNTS_BYTES = YamlLoader.__name__ == "CSafeLoader"
 
 DocPath = tuple[str | int, ...]
 Location = tuple[int, int]
@@ -52,14 +67,13 @@ class _Loader(YamlLoader):
 
 
 AGREEMENT_VERSION = "qrules/v1"
-MAX_BYTES = 5 * 1024 * 1024
-MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs")
-MAX_DEPTH = 64
 SUFFIXES = (".yaml", ".yml", ".json", ".md")
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
-_ALLOWED_TAGS = _SCALAR_TAGS | {f"{_TAG}map", f"{_TAG}seq"}
+_NODE_KINDS = {f"{_TAG}map": yaml.MappingNode, f"{_TAG}seq": yaml.SequenceNode} | {
+    tag: yaml.ScalarNode for tag in _SCALAR_TAGS
+}
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
 
@@ -73,8 +87,8 @@ class Document:
     locations: dict[DocPath, Location] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
     written_as: dict[DocPath, str] = field(default_factory=dict)  # plain scalars YAML re-typed
+    ambiguous: set[DocPath] = field(default_factory=set)  # ... that YAML 1.1 and 1.2 read apart
     dropped: set[DocPath] = field(default_factory=set)  # values refused by the loader
-    line_offset: int = 0
 
     @property
     def readable(self) -> bool:
@@ -86,7 +100,7 @@ class Document:
             location = self.locations.get(path[:end])
             if location is not None:
                 return path[:end], location
-        return (), (1 + self.line_offset, 1)
+        return (), (1, 1)
 
     def problem(
         self,
@@ -131,6 +145,7 @@ LOADER_TITLES = {
     "yaml-tag": "No YAML tags that construct objects",
     "yaml-limits": "The agreement stays within size, nesting and alias limits",
     "yaml-ambiguous": "Every value means the same to every YAML reader",
+    "non-finite": "Every number is finite",
     "schema": "The agreement follows its schema",
 }
 
@@ -181,17 +196,16 @@ def _kind(value: Any) -> str:
 
 
 def _read_text(path: Path, document: Document) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            document.problem(
-                "yaml-limits",
-                f"the file is {size:,} bytes; agreements are limited to {MAX_BYTES:,}",
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as error:
-        document.problem("document-unreadable", f"cannot read the file: {error.strerror or error}")
+    raw = _read_bytes(path, document)
+    if raw is None:
+        return None
+    encoding = _wide_encoding(raw)
+    if encoding:
+        document.problem(
+            "document-unreadable",
+            f"the file is {encoding}, not UTF-8",
+            hint="save the file as UTF-8 (most editors: File > Save with Encoding)",
+        )
         return None
     if b"\x00" in raw:
         document.problem(
@@ -210,6 +224,69 @@ def _read_text(path: Path, document: Document) -> str | None:
             hint="save the file as UTF-8",
         )
         return None
+
+
+def _read_bytes(path: Path, document: Document) -> bytes | None:
+    """A regular file's bytes, bounded by the size limit: a FIFO would block forever and
+    ``/dev/zero`` never ends, so the kind is checked on the open descriptor (no race)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        document.problem("document-unreadable", f"cannot read the file: {error.strerror or error}")
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
+        if not stat.S_ISREG(mode):
+            document.problem(
+                "document-unreadable",
+                f"not a regular file ({_file_kind(mode)}); qrules reads agreements from files",
+            )
+            return None
+        try:
+            raw = handle.read(MAX_AGREEMENT_BYTES + 1)
+        except OSError as error:
+            document.problem("document-unreadable", f"cannot read the file: {error.strerror}")
+            return None
+    if len(raw) > MAX_AGREEMENT_BYTES:
+        size = max(status.st_size, len(raw))
+        document.problem(
+            "yaml-limits",
+            f"the file is {size:,} bytes; agreements are limited to {MAX_AGREEMENT_BYTES:,}",
+        )
+        return None
+    return raw
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, by byte-order mark or by the NUL bytes of ASCII text in them."""
+    boms = [
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ]
+    for bom, name in boms:
+        if raw.startswith(bom):
+            return name
+    head = raw[:64]
+    if len(head) >= 8 and head.count(0) >= 0.7 * len(head):
+        return "UTF-32"
+    halves = (head[0::2], head[1::2])
+    if len(head) >= 4 and any(half.count(0) >= 0.9 * len(half) for half in halves):
+        return "UTF-16"
+    return None
 
 
 def _front_matter(text: str, document: Document) -> str | None:
@@ -231,11 +308,17 @@ def _front_matter(text: str, document: Document) -> str | None:
 
 
 def _compose(text: str, document: Document) -> yaml.Node | None:
+    if document.path.endswith(".json"):
+        return _compose_json(text, document)
+    too_deep = _too_deep(text)
+    if too_deep:
+        document.problem(
+            "yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}", at=too_deep
+        )
+        return None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        if document.path.endswith(".json") and _is_json(text):
-            return yaml.compose(json.dumps(json.loads(text)), Loader=_Loader)
         mark = error.problem_mark or error.context_mark
         document.problem(
             "yaml-syntax",
@@ -243,21 +326,68 @@ def _compose(text: str, document: Document) -> yaml.Node | None:
             at=(mark.line + 1, mark.column + 1) if mark else (1, 1),
             hint=_yaml_hint(error),
         )
-        return None
+    except yaml.reader.ReaderError as error:
+        document.problem(
+            "yaml-syntax",
+            f"character {_codepoint(error.character)} is not allowed: {error.reason}",
+            at=_reader_place(text, error.position),
+            hint="remove the character, or write it as an escape in a double-quoted string",
+        )
     except yaml.YAMLError as error:
         document.problem("yaml-syntax", str(error))
+    except RecursionError:
+        document.problem("yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}")
+    else:
+        if root is None:
+            document.problem("yaml-syntax", "the agreement is empty")
+        return root
+    return None
+
+
+def _too_deep(text: str) -> Location | None:
+    """Where the text nests deeper than the limit, for text that might nest deep enough to
+    overflow libyaml's recursive composer. Each level of flow or same-line nesting costs
+    one of ``[ { - ?``, and block nesting needs ever longer indentation, so counting them
+    bounds the depth cheaply; only past that bound is the event stream walked."""
+    openers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    if openers <= COMPOSE_UNCHECKED_NESTING:
         return None
-    if root is None:
-        document.problem("yaml-syntax", "the agreement is empty")
-    return root
-
-
-def _is_json(text: str) -> bool:
+    depth = 0
     try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _place(event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, at its place
+    return None
+
+
+def _compose_json(text: str, document: Document) -> yaml.Node | None:
+    try:
+        return compose_json(text)
+    except JsonError as error:
+        rule = "yaml-limits" if error.limit else "yaml-syntax"
+        message = f"the agreement has {error.message}" if error.limit else error.message
+        document.problem(rule, message, at=json_location(text, error.position))
+        return None
+
+
+def _codepoint(character: Any) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
+
+
+def _reader_place(text: str, position: int) -> Location:
+    """Where libyaml's reader stopped, as the line and column a person counts."""
+    if _READER_COUNTS_BYTES:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    else:
+        before = text[:position]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
@@ -301,7 +431,7 @@ class _Builder:
         if self.values > MAX_VALUES or depth > MAX_DEPTH:
             self._abort(node, depth)
             return None
-        if node.tag not in _ALLOWED_TAGS:
+        if not isinstance(node, _NODE_KINDS.get(node.tag, ())):
             self._bad_tag(node, path)
             return None
         if isinstance(node, yaml.MappingNode):
@@ -364,6 +494,9 @@ class _Builder:
                 at=_place(node),
             )
             return None
+        if node.tag not in _SCALAR_TAGS:
+            self._bad_tag(node, ())
+            return None
         return str(node.value)
 
     def _sequence(self, node: yaml.SequenceNode, path: DocPath, depth: int) -> list[Any]:
@@ -379,25 +512,41 @@ class _Builder:
         # the schema sees the agreement as an editor would.
         if node.tag in (f"{_TAG}str", f"{_TAG}timestamp"):
             return node.value
+        problem = _scalar_problem(node)
+        if problem:
+            self.document.dropped.add(path)
+            self.document.problem(*problem, at=_place(node))
+            return None
         value = _construct(node)
-        if not node.style and _is_yaml11_only(node.value, value):
+        if not node.style and _retyped(node.value, value):
             self.document.written_as[path] = node.value
+            if _is_yaml11_only(node.value, value):
+                self.document.ambiguous.add(path)
         return value
 
     def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
         self.document.dropped.add(path)
+        tag = node.tag.replace(_TAG, "!!")
+        if node.tag in _NODE_KINDS:
+            kind = _KIND_NAMES.get(type(node), "a single value")
+            message = f"the tag {tag} cannot mark {kind}"
+        else:
+            message = f"the tag {tag} is not allowed: agreements hold plain values only"
         self.document.problem(
             "yaml-tag",
-            f"the tag {node.tag.replace(_TAG, '!!')} is not allowed: "
-            "agreements hold plain values only",
+            message,
             at=_place(node),
             hint="remove the tag; qrules never constructs objects from YAML",
         )
 
 
-def _place(node: yaml.Node) -> Location:
-    """A node's 1-based line and column."""
-    return node.start_mark.line + 1, node.start_mark.column + 1
+_KIND_NAMES: dict[type, str] = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
+
+
+def _place(node: yaml.Node | yaml.Event) -> Location:
+    """A node's or event's 1-based line and column."""
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _construct(node: yaml.ScalarNode) -> Any:
@@ -405,13 +554,53 @@ def _construct(node: yaml.ScalarNode) -> Any:
     return getattr(_CONSTRUCTOR, f"construct_yaml_{kind}")(node)
 
 
-def _is_yaml11_only(text: str, value: Any) -> bool:
-    """Plain scalars YAML 1.1 and 1.2 readers disagree on (``NO``, ``0777``, ``1:30``, ``1.10``)."""
+def _scalar_problem(node: yaml.ScalarNode) -> tuple[str, str] | None:
+    """Why a typed scalar cannot become a value: an explicit tag on text that is not of its
+    type (``!!int abc``), a number too long for Python, or one that is not finite."""
+    kind = node.tag.rsplit(":", 1)[1]
+    if kind in ("int", "float") and len(node.value) > MAX_NUMBER_DIGITS:
+        digits = f"{len(node.value):,} digits; the limit is {MAX_NUMBER_DIGITS:,}"
+        return "yaml-limits", f"the agreement has a number of {digits}"
+    try:
+        value = _construct(node)
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
+        written = f"`{node.value}`" if node.value else "an empty value"
+        return "yaml-tag", f"{written} is not a valid {kind} (tagged !!{kind})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "non-finite", f"`{node.value}` is not a finite number"
+    return None
+
+
+# YAML 1.2's core schema, for plain scalars that YAML 1.1 (PyYAML) reads otherwise.
+_YAML12_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_YAML12_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_YAML12_BOOL = {"true": True, "True": True, "TRUE": True, "false": False}
+_YAML12_BOOL |= {"False": False, "FALSE": False}
+
+
+def _yaml12_reading(text: str) -> Any:
+    """What a YAML 1.2 reader makes of a plain scalar (strings for anything else)."""
+    if text in _YAML12_BOOL:
+        return _YAML12_BOOL[text]
+    if _YAML12_INT.fullmatch(text):
+        return int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10)
+    if _YAML12_FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _retyped(text: str, value: Any) -> bool:
+    """A plain scalar that does not read back as written (``NO``, ``1.10``, ``0777``)."""
     if isinstance(value, bool):
-        return text.lower() in _YAML11_BOOLEANS
-    if isinstance(value, (int, float)):
-        return str(value) != text.lstrip("+")
-    return False
+        return text.lower() not in ("true", "false")
+    return isinstance(value, (int, float)) and str(value) != text.lstrip("+")
+
+
+def _is_yaml11_only(text: str, value: Any) -> bool:
+    """Plain scalars YAML 1.1 and 1.2 readers disagree on (``NO``, ``0777``, ``1:30``); the
+    same number written with more digits (``0.10``, ``1.50``) means the same to both."""
+    other = _yaml12_reading(text)
+    return type(other) is not type(value) or other != value
 
 
 # ---------------------------------------------------------------------------- schema
@@ -476,6 +665,7 @@ def _schema_message(error: Any, path: DocPath, document: Document) -> str:
     written = document.written_as.get(path)
     if error.validator == "type" and written is not None:
         reading = _yaml_reading(error.instance)
+        reading += " (YAML 1.1)" if isinstance(error.instance, bool) else ""
         return f"{where}: `{written}` is read as {reading}, not a {error.validator_value}"
     if error.validator == "enum":
         return f"{where}: {show(error.instance)} is not an allowed value"
@@ -515,19 +705,22 @@ def _typo_hint(error: Any, key: str) -> str | None:
 
 def _yaml_reading(value: Any) -> str:
     if isinstance(value, bool):
-        return f"the boolean {show(value)} (YAML 1.1)"
+        return f"the boolean {show(value)}"
+    if isinstance(value, str):
+        return "a string"
     return f"the number {show(value)}"
 
 
 def _report_yaml11(document: Document, flagged: set[DocPath]) -> None:
     for path, written in document.written_as.items():
-        if path in flagged:
+        if path in flagged or path not in document.ambiguous:
             continue
         value = _get(document.data, path)
+        other = _yaml_reading(_yaml12_reading(written))
         document.problem(
             "yaml-ambiguous",
-            f"{dotted(path)}: `{written}` is {_yaml_reading(value)} to some YAML readers "
-            "and a string to others",
+            f"{dotted(path)}: `{written}` is {_yaml_reading(value)} to YAML 1.1 readers "
+            f"and {other} to YAML 1.2 readers",
             path,
             severity="warning",
             hint=f'write {show(value)} if that is meant, or quote it: "{written}"',
@@ -629,12 +822,23 @@ def _fast_compatible(node: Any, in_properties: bool = False) -> bool:
     return True
 
 
-def _is_date(text: str) -> bool:
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A calendar date written YYYY-MM-DD, or None. ``date.fromisoformat`` alone accepts
+    week dates (``2027-W01-1``) and compact forms from Python 3.11 on, so dates would mean
+    different things on different Pythons."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
-        return False
-    return len(text) == 10
+        return None
+
+
+def _is_date(text: str) -> bool:
+    return parse_date(text) is not None
 
 
 # ---------------------------------------------------------------------------- typed values
@@ -693,10 +897,7 @@ def _typed(value: Any, kind: str) -> Any:
     elif kind == "percent":
         parsed = Percent.parse(value)
     elif kind == "date":
-        try:
-            parsed = dt.date.fromisoformat(value)
-        except ValueError:
-            parsed = None
+        parsed = parse_date(value)
     return value if parsed is None else parsed
 
 
@@ -705,13 +906,9 @@ def _convert_untyped(data: Any) -> None:
     items = data.items() if isinstance(data, dict) else enumerate(data)
     for key, value in list(items):
         if isinstance(value, str):
-            data[key] = Duration.parse(value) or Percent.parse(value) or _date(value) or value
+            data[key] = Duration.parse(value) or Percent.parse(value) or parse_date(value) or value
         elif isinstance(value, (dict, list)):
             _convert_untyped(value)
-
-
-def _date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if _is_date(text) else None
 
 
 def agreement_files(paths: list[str]) -> list[str]:

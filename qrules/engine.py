@@ -16,7 +16,7 @@ from qrules.compile import (
     MissingField,
     RuleInfo,
 )
-from qrules.document import Document, dotted, load_document
+from qrules.document import Document, dotted, load_document, parse_date
 from qrules.findings import DocumentResult, Finding, Related
 from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
@@ -215,6 +215,14 @@ def _waiver_problem(waiver: dict[str, Any], today: dt.date) -> str | None:
     if not str(waiver.get("approved_by") or "").strip():
         return f"waiver for {rule} has no approved_by: an unapproved waiver waives nothing"
     expires = waiver.get("expires")
+    if isinstance(expires, str):
+        expires = parse_date(expires) or expires  # read the same with or without a schema
+    if expires is not None and not isinstance(expires, dt.date):
+        # A waiver must end when it says: one whose end cannot be read would never end.
+        return (
+            f"waiver for {rule} has an expiry that is not a real date ({show(expires)}); "
+            "an invalid waiver waives nothing"
+        )
     if isinstance(expires, dt.date) and expires < today:
         return f"waiver for {rule} expired on {expires.isoformat()}"
     return None

@@ -14,6 +14,9 @@ MAX_AGREEMENT_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs") and huge lists
 MAX_DEPTH = 64  # nesting of mappings and lists
 MAX_NUMBER_DIGITS = 4_000  # below Python's int-string limit (4,300 digits)
+# libyaml composes recursively in C and overflows the stack past ~30,000 levels; text that
+# could nest deeper than this is first measured on the (iterative) event stream.
+COMPOSE_UNCHECKED_NESTING = 10_000
 
 # Rulesets
 MAX_RULESET_BYTES = 2 * 1024 * 1024

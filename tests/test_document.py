@@ -135,8 +135,8 @@ def test_ambiguous_values_the_schema_accepts_are_warnings(write: Write) -> None:
     [finding] = load_document(path).problems
     assert (finding.rule, finding.severity, finding.line) == ("yaml-ambiguous", "warning", 11)
     assert finding.message == (
-        "audits.right_to_audit: `yes` is the boolean true (YAML 1.1) to some YAML readers "
-        "and a string to others"
+        "audits.right_to_audit: `yes` is the boolean true to YAML 1.1 readers "
+        "and a string to YAML 1.2 readers"
     )
 
 

@@ -18,7 +18,7 @@ from tests.report_helpers import (
     reference_if_present,
 )
 
-RULES_PER_AGREEMENT = 6 + 8  # the quickstart policy, then qrules' own loader and waiver checks
+RULES_PER_AGREEMENT = 6 + 9  # the quickstart policy, then qrules' own loader and waiver checks
 
 
 def validate(xml: str) -> ET.Element:
