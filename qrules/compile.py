@@ -104,13 +104,18 @@ class Compiler:
         return lambda env: _negate(operand(env))
 
     def _value_binary(self, node: ast.Binary, bound: frozenset[str]) -> ValueFn:
+        if node.op in ast.LOGIC:
+            return self._logic(node, bound)
         left, right = self.value(node.left, bound), self.value(node.right, bound)
-        if node.op == "and":
-            return lambda env: _boolean(left(env), "and") and _boolean(right(env), "and")
-        if node.op == "or":
-            return lambda env: _boolean(left(env), "or") or _boolean(right(env), "or")
         apply = BINARY_OPERATORS[node.op]
         return lambda env: apply(left(env), right(env))
+
+    def _logic(self, node: ast.Binary, bound: frozenset[str]) -> ValueFn:
+        operands = [self.value(operand, bound) for operand in ast.chain(node)]
+        op = node.op
+        if op == "and":
+            return lambda env: all(_boolean(operand(env), op) for operand in operands)
+        return lambda env: any(_boolean(operand(env), op) for operand in operands)
 
     def _value_matches(self, node: ast.Matches, bound: frozenset[str]) -> ValueFn:
         pattern = self.regex(node)
@@ -280,11 +285,11 @@ class Compiler:
     # ------------------------------------------------------------------ checks (with blame)
     def check(self, node: ast.Expr, bound: frozenset[str]) -> CheckFn:
         """``fn(env)`` → None when the condition holds, else the document path to blame."""
-        if isinstance(node, ast.Binary) and node.op in ("and", "or"):
-            left, right = self.check(node.left, bound), self.check(node.right, bound)
+        if isinstance(node, ast.Binary) and node.op in ast.LOGIC:
+            checks = [self.check(operand, bound) for operand in ast.chain(node)]
             if node.op == "and":
-                return lambda env: _first_failure(left(env), right, env)
-            return lambda env: _both_fail(left(env), right, env)
+                return lambda env: _first_failure(checks, env)
+            return lambda env: _all_fail(checks, env)
         if isinstance(node, ast.Quantifier):
             return self._check_quantifier(node, bound)
         value = self.value(node, bound)
@@ -376,18 +381,24 @@ def _within(blame: DocPath, element: DocPath | None) -> DocPath:
     return element
 
 
-def _first_failure(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
-    return left if left is not None else right(env)
+def _first_failure(checks: list[CheckFn], env: Env) -> DocPath | None:
+    for check in checks:
+        blame = check(env)
+        if blame is not None:
+            return blame
+    return None
 
 
-def _both_fail(left: DocPath | None, right: CheckFn, env: Env) -> DocPath | None:
-    """When neither side of an `or` holds, blame the more specific of the two places."""
-    if left is None:
-        return None
-    other = right(env)
-    if other is None:
-        return None
-    return other if len(other) > len(left) else left
+def _all_fail(checks: list[CheckFn], env: Env) -> DocPath | None:
+    """When no operand of an `or` holds, blame the most specific place (the first of equals)."""
+    worst: DocPath | None = None
+    for check in checks:
+        blame = check(env)
+        if blame is None:
+            return None
+        if worst is None or len(blame) > len(worst):
+            worst = blame
+    return worst
 
 
 def _step(value: Any, path: DocPath | None, key: Any) -> Located:

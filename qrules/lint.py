@@ -347,11 +347,12 @@ class Linter:
         return operand
 
     def _binary(self, node: ast.Binary, names: dict[str, Type]) -> Type:
-        left, right = self.expr(node.left, names), self.expr(node.right, names)
-        if node.op in ("and", "or"):
-            self._expect(left, "boolean", f"`{node.op}`", node.left.span)
-            self._expect(right, "boolean", f"`{node.op}`", node.right.span)
+        if node.op in ast.LOGIC:
+            for operand in ast.chain(node):
+                found = self.expr(operand, names)
+                self._expect(found, "boolean", f"`{node.op}`", operand.span)
             return BOOLEAN
+        left, right = self.expr(node.left, names), self.expr(node.right, names)
         if node.op in ("==", "!=", "<", "<=", ">", ">="):
             self._comparable(left, right, node.op, node.right, node.span)
             return BOOLEAN

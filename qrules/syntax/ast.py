@@ -129,6 +129,34 @@ class Count:
 
 Expr = Literal | ListExpr | Path | Unary | Binary | Matches | Call | Quantifier | Count
 
+LOGIC = ("and", "or")
+
+
+def chain(node: Binary) -> list[Expr]:
+    """The operands of a chain of one logical operator: ``a and b and c`` → ``[a, b, c]``.
+
+    The parser nests such a chain to the left, one level per operand; whatever walks the
+    tree walks a chain with this loop instead, so that hundreds of conditions joined by
+    `and` do not mean hundreds of nested calls.
+    """
+    operands: list[Expr] = []
+    current: Expr = node
+    while isinstance(current, Binary) and current.op == node.op:
+        operands.append(current.right)
+        current = current.left
+    operands.append(current)
+    return operands[::-1]
+
+
+def joined(op: str, operands: list[Expr]) -> Expr:
+    """The left-nested chain :func:`chain` takes apart, each link spanning its operands."""
+    node = operands[0]
+    for operand in operands[1:]:
+        start, end = node.span, operand.span
+        span = Span(start.line, start.column, end.end_line, end.end_column)
+        node = Binary(op, node, operand, span)
+    return node
+
 
 # ---------------------------------------------------------------------------- statements
 

@@ -308,16 +308,21 @@ def _print(node: ast.Expr) -> tuple[str, int]:
 
 
 def _binary(node: ast.Binary) -> tuple[str, int]:
-    if node.op == "or":
-        # `and` inside `or` keeps its parentheses: readers should not need precedence rules.
-        return f"{_at(node.left, OR, AND)} or {_at(node.right, NOT)}", OR
-    if node.op == "and":
-        return f"{_at(node.left, AND)} and {_at(node.right, NOT)}", AND
+    if node.op in ast.LOGIC:
+        return _logic(node)
     if node.op in COMPARISONS:
         return f"{_at(node.left, SUM)} {node.op} {_at(node.right, SUM)}", COMPARISON
     if node.op in "+-":
         return f"{_at(node.left, SUM)} {node.op} {_at(node.right, PRODUCT)}", SUM
     return f"{_at(node.left, PRODUCT)} {node.op} {_at(node.right, UNARY)}", PRODUCT
+
+
+def _logic(node: ast.Binary) -> tuple[str, int]:
+    first, *rest = ast.chain(node)
+    # `and` inside `or` keeps its parentheses: readers should not need precedence rules.
+    level, also = (OR, AND) if node.op == "or" else (AND, None)
+    operands = [_at(first, level, also), *(_at(operand, NOT) for operand in rest)]
+    return f" {node.op} ".join(operands), level
 
 
 def path(node: ast.Path) -> str:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import fields, is_dataclass, replace
 from functools import cache
 from typing import Any
 
 from lark import Lark, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.exceptions import UnexpectedToken, VisitError
 
-from qrules.errors import QrulesError, RuleSyntaxError, source_context
+from qrules.errors import QrulesError, RulesetError, RuleSyntaxError, source_context
+from qrules.limits import MAX_EXPRESSION_DEPTH, MAX_RULESET_BYTES
 from qrules.resources import grammar_path
 from qrules.syntax import ast
 from qrules.syntax.transform import ToAst
@@ -63,6 +63,12 @@ def _lark() -> Lark:
 
 def parse_ruleset(text: str, source: str = "<string>") -> ast.RulesetFile:
     """Parse the text of one ``.qr`` file into its AST."""
+    if len(text) > MAX_RULESET_BYTES:
+        raise RulesetError(
+            f"the ruleset is larger than {MAX_RULESET_BYTES:,} bytes",
+            source=source,
+            hint="split it into several .qr files in one folder",
+        )
     tree = _parse(text, source, "start")
     result = _transform(tree, text, source)
     assert isinstance(result, ast.RulesetFile)
@@ -77,13 +83,13 @@ def parse_expression(text: str, source: str = "<string>") -> ast.Expr:
 
 def _transform(tree: Tree, text: str, source: str) -> object:
     def parse_hole(hole: str, line: int, column: int) -> ast.Expr:
+        # Padded to its place in the file, the hole's nodes and errors get the file's
+        # lines and columns from the parser itself.
+        padded = "\n" * (line - 1) + " " * (column - 1) + hole
         try:
-            return _moved(parse_expression(hole, source), line, column)
-        except RuleSyntaxError as error:
-            # Report the hole's error at its place in the file, not inside the hole.
-            error.line = line
-            error.column = column + (error.column or 1) - 1
-            error.context = source_context(text, line, error.column)
+            return parse_expression(padded, source)
+        except QrulesError as error:
+            error.context = source_context(text, error.line or line, error.column or column)
             error.message = f"in the {{…}} of a message: {error.message}"
             error.hint = error.hint or HOLE_HINT
             raise
@@ -96,26 +102,66 @@ def _transform(tree: Tree, text: str, source: str) -> object:
         raise
 
 
-def _moved(node: Any, line: int, column: int) -> Any:
-    """A hole's expression with spans moved from the hole's text to its place in the file."""
-    if isinstance(node, tuple):
-        return tuple(_moved(item, line, column) for item in node)
-    if not is_dataclass(node) or isinstance(node, type):
-        return node
-    changes = {f.name: _moved(getattr(node, f.name), line, column) for f in fields(node)}
-    span = getattr(node, "span", None)
-    if isinstance(span, ast.Span) and span.line:
-        changes["span"] = ast.Span(
-            line, column + span.column - 1, line, column + span.end_column - 1
-        )
-    return replace(node, **changes)
-
-
 def _parse(text: str, source: str, start: str) -> Tree:
     try:
-        return _lark().parse(text, start=start)
+        tree = _lark().parse(text, start=start)
     except UnexpectedInput as error:
         raise _syntax_error(error, text, source) from None
+    _check_depth(tree, text, source)
+    return tree
+
+
+# Nodes of statements and clauses; every other node is a level of an expression.
+STATEMENT_NODES = {
+    "start",
+    "header",
+    "version",
+    "schema",
+    "schema_none",
+    "scope_stmt",
+    "rule",
+    "term",
+    "tier",
+    "severity",
+    "tier_severity",
+    "refs",
+    "when",
+    "let",
+    "require",
+    "message",
+    "hint",
+    "approval",
+    "compare_condition",
+    "in_condition",
+    "not_in_condition",
+    "between_condition",
+}
+
+
+def _check_depth(tree: Tree, text: str, source: str) -> None:
+    """Refuse an expression nested deeper than the limit before anything walks it: the
+    transformer, compiler, linter and formatter recurse, one call per level. (Lark's LALR
+    parser itself keeps an explicit stack, so parsing a deep expression is safe.)"""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += node.data not in STATEMENT_NODES
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise _too_deep(node, text, source)
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
+
+
+def _too_deep(node: Tree, text: str, source: str) -> RulesetError:
+    meta = node.meta
+    line, column = (1, 1) if meta.empty else (meta.line, meta.column)
+    return RulesetError(
+        f"expression nested too deeply: more than {MAX_EXPRESSION_DEPTH} levels",
+        source=source,
+        line=line,
+        column=column,
+        hint="name inner parts with `let`, or split the condition into several `require`s",
+        context=source_context(text, line, column),
+    )
 
 
 def _syntax_error(error: UnexpectedInput, text: str, source: str) -> RuleSyntaxError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
 
-from qrules.errors import RuleSyntaxError
+from qrules.errors import RulesetError, RuleSyntaxError, source_context
+from qrules.limits import MAX_LITERAL_DIGITS
 from qrules.syntax import ast
 from qrules.values import Duration, Percent
 
@@ -61,14 +63,41 @@ class ToAst(Transformer):
 
     # ------------------------------------------------------------------ literals
     def number(self, meta: Meta, children: list[Token]) -> ast.Literal:
-        return ast.Literal(_number(children[0]), span_of(meta))
+        return ast.Literal(self._number(children[0]), span_of(meta))
 
     def percent(self, meta: Meta, children: list[Token]) -> ast.Literal:
-        return ast.Literal(Percent(float(children[0][:-1])), span_of(meta))
+        return ast.Literal(Percent(float(self._number(children[0], "%"))), span_of(meta))
 
     def duration(self, meta: Meta, children: list[Token]) -> ast.Literal:
         amount, unit = children
-        return ast.Literal(Duration.of(_number(amount), unit), span_of(meta))
+        return ast.Literal(Duration.of(self._number(amount), unit), span_of(meta))
+
+    def _number(self, token: Token, suffix: str = "") -> int | float:
+        """A number as written; refused when it is too long to mean anything (or, past
+        4,300 digits, for Python to read) or too large for a float."""
+        text = str(token).removesuffix(suffix)
+        digits = sum(char.isdigit() for char in text)
+        if digits > MAX_LITERAL_DIGITS:
+            raise self._error(
+                token,
+                f"number too long: {digits:,} digits, at most {MAX_LITERAL_DIGITS} are read",
+                "write the number with fewer digits",
+            )
+        value = int(text) if text.isdigit() else float(text)
+        if not math.isfinite(value):
+            raise self._error(token, f"number too large: {text}", "write a smaller exponent")
+        return value
+
+    def _error(self, token: Token, message: str, hint: str) -> RulesetError:
+        line, column = token.line or 1, token.column or 1
+        return RulesetError(
+            message,
+            source=self.source,
+            line=line,
+            column=column,
+            hint=hint,
+            context=source_context(self.text, line, column),
+        )
 
     def date(self, meta: Meta, children: list[Token]) -> ast.Literal:
         token = children[0]
@@ -123,11 +152,11 @@ class ToAst(Transformer):
         return ast.Quantifier(str(kind.children[0]), str(var), iterable, body, span_of(meta))
 
     # ------------------------------------------------------------------ operators
-    def or_(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return ast.Binary("or", children[0], children[1], span_of(meta))
+    def or_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.joined("or", children)
 
-    def and_(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return ast.Binary("and", children[0], children[1], span_of(meta))
+    def and_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.joined("and", children)
 
     def not_(self, meta: Meta, children: list[Any]) -> ast.Unary:
         return ast.Unary("not", children[0], span_of(meta))
@@ -268,11 +297,6 @@ class ToAst(Transformer):
             span=span_of(meta),
             **header,
         )
-
-
-def _number(token: Token) -> int | float:
-    text = str(token)
-    return int(text) if text.isdigit() else float(text)
 
 
 _SINGLE = {"severity", "message", "hint"}
