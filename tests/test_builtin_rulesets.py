@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -223,3 +224,47 @@ def test_docs_are_generated_from_the_rulesets(monkeypatch: pytest.MonkeyPatch) -
         )
     )
     assert not diff, f"docs/rulesets.md is stale (QRULES_UPDATE_GOLDEN=1 to rewrite):\n{diff}"
+
+
+def role_literals(node: object) -> Iterator[tuple[str, ...]]:
+    """The roles of each comparison of a ``.role`` field with string literals."""
+    if isinstance(node, ast.Binary) and isinstance(node.left, ast.Path):
+        last = node.left.segments[-1] if node.left.segments else None
+        if isinstance(last, ast.Field) and last.name == "role":
+            items = node.right.items if isinstance(node.right, ast.ListExpr) else (node.right,)
+            yield tuple(str(i.value) for i in items if isinstance(i, ast.Literal))
+    if hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            yield from role_literals(getattr(node, name))
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from role_literals(item)
+
+
+def all_role_lists() -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (statement.id, roles)
+        for folder in FOLDERS
+        for ruleset in rulebook(folder).rulesets
+        for statement in ruleset.syntax.rules
+        for roles in role_literals(statement)
+    ]
+
+
+def test_every_role_a_rule_names_is_one_the_schema_documents() -> None:
+    schema = json.loads((REPO / "qrules" / "schema" / "agreement.schema.json").read_text())
+    known = set(schema["properties"]["parties"]["items"]["properties"]["role"]["examples"])
+    lists = all_role_lists()
+    assert lists, "no rule compares a role: the walk found nothing"
+    unknown = [(rule, role) for rule, roles in lists for role in roles if role not in known]
+    assert unknown == []
+
+
+def test_rules_about_the_provider_accept_every_providing_role() -> None:
+    """ISO 9001 says "external provider"; an agreement may call that party supplier,
+    provider or contract acceptor, and every such rule must accept all of them."""
+    schema = json.loads((REPO / "qrules" / "schema" / "agreement.schema.json").read_text())
+    providing = set(schema["$defs"]["providing_role"]["enum"])
+    supplier_side = [(rule, set(roles)) for rule, roles in all_role_lists() if "supplier" in roles]
+    assert supplier_side
+    assert [(rule, providing - roles) for rule, roles in supplier_side if providing - roles] == []
