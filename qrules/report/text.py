@@ -1,11 +1,24 @@
-"""``path:line:col: severity RULE message``, a hint line, and a summary; colour on a TTY."""
+"""``path:line:col: severity RULE message``, a hint line, and a summary; colour on a TTY.
+
+Text from agreements (values in messages, file names) goes through :func:`printable`, so
+one finding is one line: a newline in a product name cannot forge a second
+``file:line:col: error`` line, and an escape sequence cannot reach the terminal.
+"""
 
 from __future__ import annotations
+
+import re
 
 from qrules.findings import CheckReport, Finding
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 DIM, BOLD, RESET = "\033[2m", "\033[1m", "\033[0m"
+
+# C0 and C1 controls and DEL (newlines, ESC, and CSI U+009B, which some terminals obey
+# like ESC [), line and paragraph separators, and the bidirectional controls that can
+# make a line read differently from what it says ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def render(report: CheckReport, *, colour: bool = False, hints: bool = True) -> str:
@@ -14,18 +27,33 @@ def render(report: CheckReport, *, colour: bool = False, hints: bool = True) -> 
         for finding in document.findings:
             lines.append(_line(document.path, finding, colour))
             if hints and finding.hint and not finding.waived:
-                lines.append(_paint(f"    hint: {finding.hint}", DIM, colour))
+                lines.append(_paint(f"    hint: {printable(finding.hint)}", DIM, colour))
     lines.append(summary_line(report, colour))
     return "\n".join(lines) + "\n"
 
 
 def _line(path: str, finding: Finding, colour: bool) -> str:
     severity = _paint(finding.severity, COLOURS[finding.severity], colour)
-    text = f"{path}:{finding.line}:{finding.column}: {severity} {finding.rule} {finding.message}"
+    location = f"{printable(path)}:{finding.line}:{finding.column}"
+    text = f"{location}: {severity} {printable(finding.rule)} {printable(finding.message)}"
     if finding.waived and finding.waiver:
         who, until = finding.waiver.get("approved_by"), finding.waiver.get("expires")
-        text += f" [waived by {who}" + (f" until {until}]" if until else "]")
+        text += f" [waived by {printable(who)}" + (f" until {printable(until)}]" if until else "]")
     return text
+
+
+def printable(text: object) -> str:
+    """``text`` on one line with nothing a terminal acts on: controls as visible escapes
+    (``\\n``, ``\\x1b``, ``\\u202e``), like Python's repr. Backslashes stay as they are,
+    so Windows paths and regular expressions read unchanged."""
+    return _UNPRINTABLE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def summary_line(report: CheckReport, colour: bool = False) -> str:

@@ -1,0 +1,116 @@
+"""The CLI under hostile conditions (issue 9): outputs it cannot write, Ctrl-C in a batch,
+a hook that selects nothing, control characters in agreements. Real files, the real CLI.
+
+Running as root (as CI containers do), permission bits do not stop writes, so unwritable
+targets are made with what stops root too: a path under /proc or /sys, a missing folder,
+a directory where a file is expected. A read-only folder for `fmt --write` is tested with
+chmod where the tests do not run as root, and with a simulated read-only file system
+(os.replace raising EROFS) everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from qrules.cli import cli
+from tests.helpers import REPO
+
+AGREEMENT = REPO / "examples" / "agreements" / "brennwald-nordvik-steel.yaml"  # passes iso9001
+TODAY = ("--today", "2026-11-26")
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+HAS_PROC = Path("/proc/self/stat").exists()
+
+
+def qrules(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qrules", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with one passing agreement, as the current directory; no .qrules.yaml."""
+    (tmp_path / "a.yaml").write_text(AGREEMENT.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def assert_cannot_write(result: Result | subprocess.CompletedProcess[str], target: str) -> None:
+    exit_code = result.exit_code if isinstance(result, Result) else result.returncode
+    assert exit_code == 2, result.stdout + result.stderr
+    assert f"error: cannot write {target}: " in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# ---------------------------------------------------------------------------- case 19: controls
+
+FORGED = "Bar\nforged.yaml:1:1: error FAKE-RULE all clear \x1b[2J\u202e"
+
+
+def forged_agreement(folder: Path, name: str = "forge.yaml") -> Path:
+    """An agreement whose product name, printed in ISO9001-8.2.2's message, carries a
+    newline, an escape sequence and a bidi override; its waiver's approver a newline."""
+    text = AGREEMENT.read_text(encoding="utf-8")
+    product = "      name: Cold-drawn bar 42CrMo4+QT, Ø 38 h9, length 3000 mm\n"
+    assert product in text
+    forged = json.dumps(FORGED)  # a YAML double-quoted string with \n, \u001b, \u202e
+    text = text.replace(product, f"      name: {forged}\n", 1)
+    text = text.replace("      specification: EN 10083-3 / Brennwald drawing 7-4140-01\n", "", 1)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_control_characters_in_messages_are_escaped(repo: Path) -> None:
+    forged_agreement(repo)
+    result = qrules("check", "forge.yaml", *TODAY, cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "forged.yaml" not in [line.partition(":")[0] for line in result.stdout.splitlines()]
+    assert "Product Bar\\nforged.yaml:1:1: error FAKE-RULE all clear \\x1b[2J\\u202e does" in (
+        result.stdout
+    )
+
+
+def test_control_characters_in_waivers_are_escaped(repo: Path) -> None:
+    path = forged_agreement(repo)
+    waiver = (
+        "waivers:\n  - rule: ISO9001-8.2.2\n    reason: pending\n"
+        '    approved_by: "Q\\nforged.yaml:2:2: error X"\n    expires: 2030-01-01\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8") + waiver, encoding="utf-8")
+    result = invoke("check", "forge.yaml", *TODAY)
+    assert result.exit_code == 0, result.output
+    assert "[waived by Q\\nforged.yaml:2:2: error X until 2030-01-01]" in result.stdout
+
+
+def test_control_characters_in_file_names_are_escaped(repo: Path) -> None:
+    name = "evil\nforged.yaml:1:1: error FAKE \x1b[31m.yaml"
+    forged_agreement(repo, name)
+    result = invoke("check", ".", *TODAY)
+    assert result.exit_code == 1
+    locations = [line.partition(":")[0] for line in result.stdout.splitlines()]
+    assert "forged.yaml" not in locations and "\x1b" not in result.stdout
+    assert "evil\\nforged.yaml:1:1: error FAKE \\x1b[31m.yaml:39:7: error ISO9001-8.2.2" in (
+        result.stdout
+    )
