@@ -7,6 +7,7 @@ from their specs and then checks its share of the files.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -54,15 +55,40 @@ def _parallel(
     jobs: int,
 ) -> list[DocumentResult]:
     chunk = max(1, min(64, len(files) // (jobs * 4)))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets),)) as pool:
-        return list(
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets),))
+    try:
+        results = list(
             pool.map(
                 _check_one, files, [today] * len(files), [schema] * len(files), chunksize=chunk
             )
         )
+    except BaseException:
+        # Ctrl-C (or a failure): leaving the pool through `with` would first wait for every
+        # queued file. Drop the queue and stop the workers, then let the error through.
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # Python 3.14 has pool.terminate_workers(); before it, the pool's process table is the
+    # only handle on its workers (taken before shutdown, which forgets it).
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)  # reaped here, so no zombie outlives the command
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
 
 
 def _init_worker(rulesets: tuple[str | Path, ...]) -> None:
+    # A terminal's Ctrl-C reaches the whole process group. The parent alone handles it
+    # (it stops the workers); a worker would only print its own KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_rules
     _worker_rules = load_ruleset(*rulesets)
 

@@ -1,7 +1,7 @@
 """The command line: thin click commands over the Python API; each returns an exit code.
 
 Exit codes (stable): 0 nothing reached ``--fail-on``; 1 something did; 2 qrules could not
-do its job (a bad ruleset, a bad option).
+do its job (a bad ruleset, a bad option); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from qrules import __version__
 from qrules.errors import QrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
 FORMATS = ("text", "json")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handles_errors(command: F) -> F:
-    """Turn qrules' own errors into a located message and exit code 2, never a traceback."""
+    """Turn qrules' own errors into a located message and exit code 2, never a traceback;
+    Ctrl-C into exit 130 (click's own handling would print "Aborted!" and exit 1, the
+    findings code, which a CI script would read as "the agreements fail")."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -30,6 +33,9 @@ def handles_errors(command: F) -> F:
         except QrulesError as error:
             click.echo(error.render(), err=True)
             sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("qrules: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     wrapper.__name__ = command.__name__
     wrapper.__doc__ = command.__doc__

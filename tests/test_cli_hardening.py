@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,79 @@ def assert_cannot_write(result: Result | subprocess.CompletedProcess[str], targe
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# ---------------------------------------------------------------------------- case 13: Ctrl-C
+
+
+def process_group(pgid: int) -> list[tuple[int, str]]:
+    """(pid, state) of the processes in a process group, read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat.rpartition(")")[2].split()  # after "pid (command)"
+        if int(fields[2]) == pgid:
+            members.append((int(entry.name), fields[0]))
+    return members
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Thousands of agreements: a batch that runs for several seconds."""
+    folder = tmp_path_factory.mktemp("batch")
+    text = AGREEMENT.read_text(encoding="utf-8")
+    for number in range(3000):
+        (folder / f"agreement-{number:04}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.skipif(not HAS_PROC or sys.platform != "linux", reason="reads processes from /proc")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_the_batch_at_once(batch: Path, tmp_path: Path, jobs: str) -> None:
+    command = [sys.executable, "-m", "qrules", "check", str(batch), "--jobs", jobs]
+    process = subprocess.Popen(
+        [*command, "-o", "out.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: its workers are found by it
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        started = _wait_for_workers(process, int(jobs))
+        # A terminal's Ctrl-C goes to the whole foreground process group, workers included.
+        os.killpg(process.pid, signal.SIGINT)
+        interrupted = time.monotonic()
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert time.monotonic() - interrupted < 5, "did not stop at once"
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr and "Aborted" not in stderr
+    assert list(tmp_path.iterdir()) == []  # no out.json, no temporary file
+    assert len(started) >= int(jobs)
+    assert process_group(process.pid) == []  # workers stopped and reaped
+
+
+def _wait_for_workers(process: subprocess.Popen[str], jobs: int) -> list[tuple[int, str]]:
+    """Wait until the batch runs: the worker processes are up (with --jobs 1, the parent
+    itself), then a little longer, so the interrupt lands in the middle of the work."""
+    wanted = jobs + 1 if jobs > 1 else 1
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        members = process_group(process.pid)
+        if len(members) >= wanted:
+            time.sleep(1.0)
+            assert process.poll() is None, "the batch ended before it could be interrupted"
+            return members
+        time.sleep(0.05)
+    raise AssertionError("the batch did not start")
 
 
 # ---------------------------------------------------------------------------- case 19: controls
