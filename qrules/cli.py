@@ -1,7 +1,7 @@
 """The command line: thin click commands over the Python API; each returns an exit code.
 
 Exit codes (stable): 0 nothing reached ``--fail-on``; 1 something did; 2 qrules could not
-do its job (a bad ruleset, a bad option); 130 interrupted (Ctrl-C).
+do its job (a bad ruleset, a bad option, an output it cannot write); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def _parse_reports(
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
-    help="Write the report here (atomically) instead of standard output.",
+    help="Write the report here (atomically) instead of standard output. Checked before "
+    "any agreement is read: a missing folder or an unwritable file is exit 2 at once.",
 )
 @click.option(
     "--report",
@@ -162,18 +163,26 @@ def check(
 
     PATHS are agreement files or folders, which are searched for .yaml, .yml, .json and
     .md files. Without PATHS, the agreements of the configuration's folder are checked.
+
+    \b
+    Exit codes:
+      0    no finding reaches --fail-on
+      1    a finding reaches --fail-on
+      2    qrules cannot do its job: a bad ruleset or option, a report it cannot write
+      130  interrupted (Ctrl-C); no report is left half-written
     """
     from qrules import config as configuration
     from qrules.batch import check_files
 
     found = _configuration(paths, config_file, no_config)
     run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
+    targets = _check_targets(output, reports)
     files = _files(paths, found, agreements_only)
     if not files and agreements_only:
         sys.exit(EXIT_OK)  # a hook handed only files that are not agreements
     if not files:
         raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
-    _check_targets(output, reports)
+    _refuse_inputs(targets, files)
     report = check_files(
         run.rulesets,
         files,
@@ -218,11 +227,36 @@ def _files(paths: tuple[str, ...], found: Any, agreements_only: bool) -> list[st
     return configuration.select_files([root], found, agreements_only=True)
 
 
-def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> None:
-    targets = [target for _, target in reports] + ([output] if output else [])
-    for target in targets:
-        if targets.count(target) > 1:
-            raise click.UsageError(f"two reports would be written to {target}")
+def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:
+    """Fail before any agreement is read if a report could not be written at the end:
+    distinct files, each writable. The targets by resolved path."""
+    import os
+
+    from qrules.fileio import check_writable
+
+    targets: dict[str, str] = {}
+    for target in [target for _, target in reports] + ([output] if output else []):
+        real = os.path.realpath(target)  # ./a.json, a.json and a link to it are one file
+        if real in targets:
+            also = "" if targets[real] == target else f" (named {target} too)"
+            raise click.UsageError(f"two reports would be written to {targets[real]}{also}")
+        check_writable(target)
+        targets[real] = target
+    return targets
+
+
+def _refuse_inputs(targets: dict[str, str], files: list[str]) -> None:
+    """A report written over an agreement it checks would destroy the agreement."""
+    import os
+
+    from qrules.fileio import cannot_write
+
+    for file in files:
+        target = targets.get(os.path.realpath(file))
+        if target is not None:
+            raise cannot_write(
+                target, f"it is the agreement {file}", hint="write the report to another file"
+            )
 
 
 def render(report: Any, output_format: str, *, colour: bool = False, hints: bool = True) -> str:
@@ -273,6 +307,7 @@ def init(directory: str, force: bool) -> None:
 
 @cli.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@handles_errors
 def schema(output: str | None) -> None:
     """Print the JSON Schema (2020-12) of qrules/v1 agreements, for editors and validators."""
     from qrules.resources import schema_path
@@ -398,7 +433,6 @@ def fmt(paths: tuple[str, ...], mode: str | None) -> None:
     """
     import difflib
 
-    from qrules.fileio import write_atomic
     from qrules.ruleset import read_ruleset_text, resolve
     from qrules.syntax.format import format_text
 
@@ -423,15 +457,29 @@ def fmt(paths: tuple[str, ...], mode: str | None) -> None:
                     f"{path} (formatted)",
                 )
                 click.echo("".join(diff), nl=False)
-            elif mode == "write":
-                write_atomic(path, formatted)
-                click.echo(f"formatted {path}")
-            else:
+            elif mode == "check":
                 click.echo(f"would reformat {path}")
+            elif not _write_formatted(path, formatted):
+                changed.pop()  # "N files reformatted" counts the files written
+                broken = True
     if mode is not None:
         verb = "reformatted" if mode == "write" else "would be reformatted"
         click.echo(f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}", err=mode != "write")
     sys.exit(EXIT_ERROR if broken else EXIT_FINDINGS if changed and mode != "write" else EXIT_OK)
+
+
+def _write_formatted(path: Any, text: str) -> bool:
+    """Rewrite one file; a file that cannot be written is reported and the others still
+    formatted, as for a file that does not parse (exit 2 at the end)."""
+    from qrules.fileio import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except QrulesError as error:
+        click.echo(error.render(), err=True)
+        return False
+    click.echo(f"formatted {path}")
+    return True
 
 
 @cli.command()
@@ -474,7 +522,10 @@ def doc(
     RULESETS are built-in names, .qr files or folders; default: every built-in ruleset.
     """
     from qrules import ruledoc
+    from qrules.fileio import check_writable
 
+    if output:
+        check_writable(output)  # before the rulesets load
     loaded = _rulesets_for_docs(rulesets)
     if title is None and len(loaded) != 1:
         title = "Built-in rulesets" if not rulesets else "Rulesets"

@@ -7,10 +7,7 @@ the chart in :mod:`qrules.report.oc_svg`. Percentages on the command line and in
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 import click
 
 from qrules.errors import UsageError
+from qrules.fileio import write_atomic
 from qrules.report.oc_svg import X_LABEL, render_oc_svg
 from qrules.stdlib import sampling
 from qrules.stdlib.sampling import SamplingPlan
@@ -346,28 +344,3 @@ def _label(analysis: Analysis) -> str:
         return model
     plan = analysis.plan
     return f"code letter {plan.letter}: n = {plan.n}, Ac = {plan.ac}, Re = {plan.re} ({model})"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so readers never see half a chart."""
-    try:
-        _replace_with(path, text)
-    except OSError as error:
-        raise UsageError(
-            f"cannot write {path}: {error.strerror or error}",
-            hint="check that the folder exists and is writable",
-        ) from None
-
-
-def _replace_with(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -12,7 +12,7 @@ from pathlib import Path
 from qrules import __version__
 from qrules.config import CONFIG_NAME, display
 from qrules.errors import UsageError
-from qrules.fileio import write_atomic
+from qrules.fileio import cannot_write, check_writable, write_atomic
 from qrules.resources import schema_path
 
 PROJECT_URL = "https://github.com/qrules/qrules"
@@ -90,10 +90,19 @@ def write_init(directory: Path, *, force: bool = False) -> list[Path]:
             source=display(existing[0]),
             hint="remove it, or run `qrules init --force` to overwrite",
         )
+    for path in targets:
+        _make_folder(path.parent)
+        check_writable(path)  # all or nothing: no half-initialised repository
     for path, text in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
     return list(targets)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise cannot_write(display(folder), error.strerror or str(error)) from None
 
 
 EXAMPLE_AGREEMENT = """\

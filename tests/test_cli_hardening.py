@@ -10,6 +10,7 @@ chmod where the tests do not run as root, and with a simulated read-only file sy
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -62,6 +63,147 @@ def assert_cannot_write(result: Result | subprocess.CompletedProcess[str], targe
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# ---------------------------------------------------------------------------- case 12: writing
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["-o", "missing/out.json"],
+        ["--report", "sarif=missing/out.json"],
+        ["--report", "junit=adir"],
+        ["-o", "a.yaml/out.json"],  # a file where a folder is expected
+    ],
+    ids=["output-missing-folder", "report-missing-folder", "report-is-a-dir", "file-as-folder"],
+)
+def test_unwritable_report_is_exit_2_before_any_agreement_is_read(
+    repo: Path, option: list[str]
+) -> None:
+    (repo / "adir").mkdir()
+    # Reading a FIFO blocks until someone writes to it: if qrules read the agreements before
+    # checking its outputs, this would hang until the timeout.
+    os.mkfifo(repo / "blocks.yaml")
+    result = qrules("check", "a.yaml", "blocks.yaml", *option, cwd=repo, timeout=30)
+    assert_cannot_write(result, option[1].partition("=")[2] or option[1])
+    assert result.stdout == ""
+
+
+def test_reasons_name_the_cause(repo: Path) -> None:
+    (repo / "adir").mkdir()
+    missing = invoke("check", "a.yaml", "-o", "missing/out.json")
+    assert "cannot write missing/out.json: folder missing does not exist" in missing.stderr
+    assert "hint: create the folder first" in missing.stderr
+    directory = invoke("check", "a.yaml", "--report", "json=adir")
+    assert "cannot write adir: it is a directory" in directory.stderr
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc (nobody, not even root, creates files there)")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "a.yaml", "-o", "/proc/qrules-out.json"],
+        ["check", "a.yaml", "--report", "html=/proc/qrules-out.html"],
+        ["doc", "iso9001", "-o", "/proc/qrules-doc.md"],
+        ["schema", "-o", "/proc/qrules-schema.json"],
+        ["init", "/proc/qrules-init"],
+    ],
+    ids=["check-output", "check-report", "doc", "schema", "init"],
+)
+def test_writing_under_proc_is_exit_2(repo: Path, args: list[str]) -> None:
+    target = args[-1].partition("=")[2] or args[-1]
+    assert_cannot_write(qrules(*args, cwd=repo), target)
+
+
+def test_sample_svg_that_cannot_be_written(repo: Path) -> None:
+    result = qrules("sample", "--n", "80", "--ac", "2", "--svg", "missing/oc.svg", cwd=repo)
+    assert_cannot_write(result, "missing/oc.svg")
+
+
+def test_report_over_an_input_agreement_is_refused(repo: Path) -> None:
+    original = (repo / "a.yaml").read_bytes()
+    (repo / "link.json").symlink_to("a.yaml")
+    for target in ("a.yaml", "./a.yaml", str(repo / "a.yaml"), "link.json"):
+        result = invoke("check", "a.yaml", "-f", "json", "-o", target)
+        assert_cannot_write(result, target)
+        assert "it is the agreement a.yaml" in result.stderr
+        result = invoke("check", ".", "--report", f"json={target}")
+        assert_cannot_write(result, target)
+    assert (repo / "a.yaml").read_bytes() == original
+
+
+def test_two_reports_into_one_file_are_refused(repo: Path) -> None:
+    result = invoke("check", "a.yaml", "-o", "out.json", "--report", "json=./out.json")
+    assert result.exit_code == 2
+    assert "two reports would be written to ./out.json (named out.json too)" in result.stderr
+
+
+def test_atomic_write_goes_through_a_symlink_and_keeps_the_mode(repo: Path) -> None:
+    (repo / "real").mkdir()
+    real = repo / "real" / "out.json"
+    real.write_text("old\n")
+    real.chmod(0o640)
+    (repo / "out.json").symlink_to("real/out.json")
+    result = invoke("check", "a.yaml", *TODAY, "-f", "json", "-o", "out.json")
+    assert result.exit_code == 0, result.output
+    assert (repo / "out.json").is_symlink()
+    assert json.loads(real.read_text())["summary"]["documents"] == 1
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert leftovers(repo) == [] and leftovers(repo / "real") == []
+
+
+def test_output_to_a_pipe_is_written_into_it(repo: Path) -> None:
+    """A device or FIFO (/dev/stdout, /dev/null) is written into, never replaced by a file."""
+    fifo = repo / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    try:
+        result = qrules("check", "a.yaml", *TODAY, "-f", "json", "-o", "pipe", cwd=repo)
+        received, _ = reader.communicate(timeout=20)
+    finally:
+        reader.kill()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(received)["summary"]["documents"] == 1
+    assert fifo.is_fifo()
+
+
+def formattable(repo: Path) -> Path:
+    ruleset = repo / "rules" / "policy.qr"
+    ruleset.parent.mkdir()
+    text = (REPO / "examples" / "quickstart" / "policy.qr").read_text(encoding="utf-8")
+    ruleset.write_text(text.replace("\n  severity", "\n      severity"), encoding="utf-8")
+    return ruleset
+
+
+def test_fmt_write_on_a_read_only_file_system(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated: os.replace fails as on a read-only mount (root cannot chmod its way to it)."""
+    ruleset = formattable(repo)
+    before = ruleset.read_text(encoding="utf-8")
+
+    def read_only(source: object, target: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(os, "replace", read_only)
+    result = invoke("fmt", "--write", "rules/policy.qr")
+    assert_cannot_write(result, "rules/policy.qr")
+    assert "Read-only file system" in result.stderr
+    assert "0 files reformatted" in result.stdout
+    assert ruleset.read_text(encoding="utf-8") == before
+    assert leftovers(ruleset.parent) == []
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root writes into read-only folders; see the simulated test")
+def test_fmt_write_and_doc_in_a_read_only_folder(repo: Path) -> None:
+    ruleset = formattable(repo)
+    ruleset.parent.chmod(0o555)
+    try:
+        assert_cannot_write(
+            qrules("fmt", "--write", "rules/policy.qr", cwd=repo), "rules/policy.qr"
+        )
+        assert_cannot_write(qrules("doc", "-o", "rules/doc.md", cwd=repo), "rules/doc.md")
+    finally:
+        ruleset.parent.chmod(0o755)
 
 
 # ---------------------------------------------------------------------------- case 13: Ctrl-C
