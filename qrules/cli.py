@@ -127,7 +127,8 @@ def _parse_reports(
     is_flag=True,
     help="Skip named files that are not agreements: outside the configuration's include "
     "globs or, without them, not declaring `agreement:`; and excluded ones. For hooks, which "
-    "pass every YAML, JSON and Markdown file.",
+    "pass every YAML, JSON and Markdown file. If no file is left, this is said on standard "
+    "error, the reports are written empty (0 agreements) and the exit code is 0.",
 )
 @click.option(
     "--today",
@@ -166,7 +167,7 @@ def check(
 
     \b
     Exit codes:
-      0    no finding reaches --fail-on
+      0    no finding reaches --fail-on (also: --agreements-only selected no file)
       1    a finding reaches --fail-on
       2    qrules cannot do its job: a bad ruleset or option, a report it cannot write
       130  interrupted (Ctrl-C); no report is left half-written
@@ -178,10 +179,6 @@ def check(
     run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
     targets = _check_targets(output, reports)
     files = _files(paths, found, agreements_only)
-    if not files and agreements_only:
-        sys.exit(EXIT_OK)  # a hook handed only files that are not agreements
-    if not files:
-        raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
     _refuse_inputs(targets, files)
     report = check_files(
         run.rulesets,
@@ -217,14 +214,24 @@ def _files(paths: tuple[str, ...], found: Any, agreements_only: bool) -> list[st
     from qrules import config as configuration
 
     if paths:
-        return configuration.select_files(list(paths), found, agreements_only=agreements_only)
-    if found is None:
+        files = configuration.select_files(list(paths), found, agreements_only=agreements_only)
+    elif found is None:
         raise click.UsageError(
             "name the agreement files or folders to check (or add a .qrules.yaml: "
             "then `qrules check` checks the agreements of its folder)"
         )
-    root = os.path.relpath(found.root)
-    return configuration.select_files([root], found, agreements_only=True)
+    else:
+        paths = (os.path.relpath(found.root),)
+        files = configuration.select_files(list(paths), found, agreements_only=True)
+    if not files and not agreements_only:
+        raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
+    if not files:
+        # A hook handed only other files: not a failure, but say so, and still write the
+        # (empty) reports that the CI steps after it expect to find.
+        click.echo(
+            "qrules: no agreements selected (--agreements-only skipped every file)", err=True
+        )
+    return files
 
 
 def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:

@@ -279,6 +279,41 @@ def _wait_for_workers(process: subprocess.Popen[str], jobs: int) -> list[tuple[i
     raise AssertionError("the batch did not start")
 
 
+# ---------------------------------------------------------------------------- case 18: nothing
+
+
+@pytest.mark.parametrize("paths", [["ci.yml", "notes.md"], ["docs"]], ids=["files", "folder"])
+def test_agreements_only_selecting_nothing_says_so_and_writes_empty_reports(
+    repo: Path, paths: list[str]
+) -> None:
+    (repo / "ci.yml").write_text("jobs:\n  build: {}\n")
+    (repo / "notes.md").write_text("# Notes\n")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "other.yaml").write_text("name: not an agreement\n")
+    result = invoke(
+        "check", *paths, "--agreements-only", "-o", "out.txt", "--report", "json=out.json"
+    )
+    assert result.exit_code == 0
+    assert "no agreements selected" in result.stderr
+    assert result.stdout == ""
+    assert json.loads((repo / "out.json").read_text())["summary"]["documents"] == 0
+    assert (repo / "out.txt").read_text().startswith("0 agreements checked")
+
+
+def test_agreements_only_selecting_nothing_prints_an_empty_report(repo: Path) -> None:
+    (repo / "ci.yml").write_text("jobs: {}\n")
+    result = invoke("check", "ci.yml", "--agreements-only", "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["documents"] == []
+
+
+def test_without_agreements_only_no_files_is_still_a_usage_error(repo: Path) -> None:
+    (repo / "empty").mkdir()
+    result = invoke("check", "empty")
+    assert result.exit_code == 2
+    assert "no agreement files found in empty" in result.stderr
+
+
 # ---------------------------------------------------------------------------- case 19: controls
 
 FORGED = "Bar\nforged.yaml:1:1: error FAKE-RULE all clear \x1b[2J\u202e"
