@@ -23,9 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handles_errors(command: F) -> F:
-    """Turn qrules' own errors into a located message and exit code 2, never a traceback;
-    Ctrl-C into exit 130 (click's own handling would print "Aborted!" and exit 1, the
-    findings code, which a CI script would read as "the agreements fail")."""
+    """Turn qrules' own errors into a located message and exit code 2, never a traceback."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -33,16 +31,26 @@ def handles_errors(command: F) -> F:
         except QrulesError as error:
             click.echo(error.render(), err=True)
             sys.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
-            click.echo("qrules: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
 
     wrapper.__name__ = command.__name__
     wrapper.__doc__ = command.__doc__
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The qrules command group: Ctrl-C in any command is exit 130. Click's own handling
+    prints "Aborted!" and exits 1, the findings code, which a CI script would read as
+    "the agreements fail"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("qrules: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qrules")
 def cli() -> None:
     """Check quality agreements against ISO 9001 and your organisation's rules."""

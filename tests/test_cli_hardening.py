@@ -279,6 +279,28 @@ def _wait_for_workers(process: subprocess.Popen[str], jobs: int) -> list[tuple[i
     raise AssertionError("the batch did not start")
 
 
+@pytest.mark.parametrize(
+    ("args", "interrupted"),
+    [
+        (["sample", "--n", "80", "--ac", "2"], "qrules.cli_sample.analyse"),
+        (["doc", "iso9001"], "qrules.cli._rulesets_for_docs"),
+    ],
+    ids=["sample", "doc"],
+)
+def test_ctrl_c_is_exit_130_in_every_command(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], interrupted: str
+) -> None:
+    """The command group handles it, so no command can forget to (a Ctrl-C in the middle
+    of one of these is hard to time, so the interrupt is raised where the work happens)."""
+
+    def ctrl_c(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(interrupted, ctrl_c)
+    result = invoke(*args)
+    assert (result.exit_code, result.stderr) == (130, "qrules: interrupted\n")
+
+
 # ---------------------------------------------------------------------------- case 18: nothing
 
 
