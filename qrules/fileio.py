@@ -108,6 +108,8 @@ def _problem(path: str | Path) -> WriteError | None:
         return cannot_write(path, f"folder {shown} {what}", hint="create the folder first")
     try:
         handle, probe = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except FileNotFoundError:  # the folder is there, yet refuses files (/proc)
+        return cannot_write(path, f"{shown} accepts no new files")
     except OSError as error:
         return cannot_write(path, _reason(error), hint=f"check that {shown} is writable")
     os.close(handle)
