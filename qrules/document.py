@@ -310,6 +310,9 @@ def _front_matter(text: str, document: Document) -> str | None:
 def _compose(text: str, document: Document) -> yaml.Node | None:
     if document.path.endswith(".json"):
         return _compose_json(text, document)
+    if not text.strip():
+        document.problem("yaml-syntax", "the agreement is empty")
+        return None
     too_deep = _too_deep(text)
     if too_deep:
         document.problem(
@@ -543,6 +546,11 @@ class _Builder:
 _KIND_NAMES: dict[type, str] = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
 
 
+def excerpt(text: str, width: int = 40) -> str:
+    """Text from an agreement as a message quotes it: whole when short, else its ends."""
+    return text if len(text) <= width else f"{text[: width // 2]}…{text[-width // 4 :]}"
+
+
 def _place(node: yaml.Node | yaml.Event) -> Location:
     """A node's or event's 1-based line and column."""
     mark = node.start_mark
@@ -564,10 +572,10 @@ def _scalar_problem(node: yaml.ScalarNode) -> tuple[str, str] | None:
     try:
         value = _construct(node)
     except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
-        written = f"`{node.value}`" if node.value else "an empty value"
+        written = f"`{excerpt(node.value)}`" if node.value else "an empty value"
         return "yaml-tag", f"{written} is not a valid {kind} (tagged !!{kind})"
     if isinstance(value, float) and not math.isfinite(value):
-        return "non-finite", f"`{node.value}` is not a finite number"
+        return "non-finite", f"`{excerpt(node.value)}` is not a finite number"
     return None
 
 
@@ -637,7 +645,21 @@ def _validate(document: Document, schema_file: str | None) -> None:
             flagged.add(path)
             _schema_finding(document, error, path)
     _report_yaml11(document, flagged)
-    _convert_typed(document.data, typed_paths)
+    for path, kind in _convert_typed(document.data, typed_paths):
+        if path not in flagged:  # the pattern passed: a number too large to mean anything
+            document.problem(
+                "schema",
+                f"{dotted(path)}: `{excerpt(_get(document.data, path))}` is not a usable {kind}",
+                path,
+            )
+            _refuse(document, path)
+
+
+def _refuse(document: Document, path: DocPath) -> None:
+    """Take out a value the loader has reported, so that no rule reports it again."""
+    document.dropped.add(path)
+    parent = _get(document.data, path[:-1])
+    parent[path[-1]] = None
 
 
 def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
@@ -872,13 +894,19 @@ def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
     return result if isinstance(result, dict) else {}
 
 
-def _convert_typed(data: Any, tree: dict[str, Any]) -> None:
+def _convert_typed(
+    data: Any, tree: dict[str, Any], path: DocPath = ()
+) -> Iterator[tuple[DocPath, str]]:
+    """Type the strings the schema types; yields the path and kind of each that cannot be."""
     for key, sub in tree.items():
         for container, index in _children(data, key):
             if isinstance(sub, str):
-                container[index] = _typed(container[index], sub)
+                written = container[index]
+                container[index] = _typed(written, sub)
+                if isinstance(written, str) and container[index] is written:
+                    yield (*path, index), sub
             else:
-                _convert_typed(container[index], sub)
+                yield from _convert_typed(container[index], sub, (*path, index))
 
 
 def _children(data: Any, key: str) -> Iterator[tuple[Any, Any]]:

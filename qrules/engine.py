@@ -37,8 +37,22 @@ def check(
     if document.readable:
         today = today or dt.date.today()
         raw = [f for check in rules.checks for f in _run(check, document, today)]
+        raw = _beside_refused_values(raw, document)
         findings += apply_waivers(raw, document, rules.rule_ids(), today)
     return DocumentResult(document.path, tuple(sorted(findings, key=lambda f: f.sort_key)))
+
+
+def _beside_refused_values(findings: list[Finding], document: Document) -> list[Finding]:
+    """A value the loader refused (a bad tag, a number too long) has its finding already; the
+    rules that then miss it would only say the same thing again, less precisely."""
+    if not document.dropped:
+        return findings
+    refused = {dotted(path) for path in document.dropped}
+    return [f for f in findings if not any(_within(f.path, r) for r in refused)]
+
+
+def _within(path: str, top: str) -> bool:
+    return path == top or path.startswith((f"{top}.", f"{top}["))
 
 
 def _run(check: CompiledRule | CompiledTerm, document: Document, today: dt.date) -> list[Finding]:
