@@ -51,3 +51,13 @@ LIMITS = (
     Limit("digits in a number literal", MAX_LITERAL_DIGITS, "digits", "ruleset", "error, exit 2"),
     Limit("regular expression length", MAX_REGEX_BYTES, "characters", "ruleset", "error, exit 2"),
 )
+
+
+def limits_markdown() -> str:
+    """The table of docs/limits.md."""
+    rows = [
+        f"| {limit.applies_to} | {limit.what} | {limit.value:,} {limit.unit} | "
+        f"{limit.when_exceeded} |"
+        for limit in LIMITS
+    ]
+    return "\n".join(["| input | limit | at most | beyond it |", "|---|---|---|---|", *rows])
