@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from qrules.errors import RulesetError
+import re2
+
+from qrules.errors import RulesetError, source_context
+from qrules.limits import MAX_REGEX_BYTES, REGEX_PROGRAM_SIZE
 from qrules.stdlib.core import FUNCTIONS, EvalError
 from qrules.syntax import ast
 from qrules.values import Duration, Percent, show, type_name
@@ -69,8 +72,6 @@ class Compiler:
         self.roots = roots  # top-level fields the schema knows; None when there is no schema
 
     def error(self, message: str, span: ast.Span, hint: str | None = None) -> RulesetError:
-        from qrules.errors import source_context
-
         return RulesetError(
             message,
             source=self.source,
@@ -125,22 +126,15 @@ class Compiler:
             text = operand(env)
             if not isinstance(text, str):
                 raise EvalError(f"`matches` needs a string, got {type_name(text)} {show(text)}")
-            return pattern.search(text) is not None
+            try:
+                return pattern.search(text) is not None
+            except UnicodeError:  # a lone surrogate, from a JSON \ud800 escape
+                raise EvalError("`matches` cannot read text that is not valid Unicode") from None
 
         return matches
 
-    def regex(self, node: ast.Matches) -> re.Pattern[str]:
-        flags = 0
-        for letter in node.flags:
-            flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}[letter]
-        try:
-            return re.compile(node.pattern, flags)
-        except re.error as error:
-            raise self.error(
-                f"invalid regular expression /{node.pattern}/: {error.msg}",
-                node.span,
-                hint="regular expressions use Python's syntax",
-            ) from None
+    def regex(self, node: ast.Matches) -> Any:
+        return compile_regex(node, self.source, self.text)
 
     def _value_call(self, node: ast.Call, bound: frozenset[str]) -> ValueFn:
         self._check_arity(node)
@@ -522,6 +516,122 @@ BINARY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "*": _arithmetic("*", operator.mul),
     "/": _arithmetic("/", operator.truediv),
 }
+
+
+# ---------------------------------------------------------------------------- regular expressions
+# RE2 matches in time linear in the text, whatever the pattern: a rule cannot hang a check
+# (Python's `re` backtracks: /^(a+)+$/ against 40 a's and a `!` runs for hours). The price
+# is RE2's syntax, without backreferences and lookaround, which these errors explain.
+
+REGEX_HINT = "qrules uses RE2 syntax: no backreferences or lookaround"
+RE2_LACKS = (
+    ("(?<=", "lookbehind"),
+    ("(?<!", "lookbehind"),
+    ("(?=", "lookahead"),
+    ("(?!", "lookahead"),
+    ("(?>", "atomic groups"),
+    ("(?P=", "backreferences"),
+    ("(?(", "conditionals"),
+    ("(?#", "comments"),
+)
+BACKREFERENCE = re.compile(r"\\([1-9]|k)")
+
+
+class RegexProblem(Exception):
+    """Why a pattern cannot be used, and where in it (0 is its first character)."""
+
+    def __init__(self, message: str, offset: int = 0, hint: str = REGEX_HINT) -> None:
+        super().__init__(message)
+        self.message, self.offset, self.hint = message, offset, hint
+
+
+def compile_regex(node: ast.Matches, source: str, text: str) -> Any:
+    """The one place a rule's regular expression is compiled (the compiler and lint both
+    come here): RE2, flags i m s, bounded length and program size; errors located in it."""
+    try:
+        return regex_program(node.pattern, node.flags)
+    except RegexProblem as problem:
+        span = node.span
+        # The pattern ends the `matches` expression: /pattern/flags.
+        start = span.end_column - len(node.flags) - 1 - len(node.pattern)
+        line, column = span.end_line or 1, max(start, 1) + problem.offset
+        raise RulesetError(
+            f"invalid regular expression /{node.pattern}/: {problem.message}",
+            source=source,
+            line=line,
+            column=column,
+            hint=problem.hint,
+            context=source_context(text, line, column),
+        ) from None
+
+
+def regex_program(pattern: str, flags: str) -> Any:
+    """``pattern`` compiled by RE2, or :class:`RegexProblem`."""
+    if len(pattern) > MAX_REGEX_BYTES:
+        raise RegexProblem(
+            f"{len(pattern):,} characters long, at most {MAX_REGEX_BYTES:,} are allowed",
+            hint="split it into several `matches` joined by `and` or `or`",
+        )
+    if "x" in flags:
+        raise RegexProblem(
+            "RE2 has no verbose mode (flag x)",
+            len(pattern) + 1 + flags.index("x"),
+            "remove the x flag, and the spaces and comments it allowed",
+        )
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every error to stderr itself
+    options.case_sensitive = "i" not in flags
+    options.dot_nl = "s" in flags
+    prefix = "(?m)" if "m" in flags else ""  # RE2's Options have no multi-line switch
+    try:
+        program = re2.compile(prefix + pattern, options)
+    except re2.error as error:
+        raise _re2_problem(error, pattern, prefix) from None
+    if program.programsize > REGEX_PROGRAM_SIZE:
+        raise _too_complex()
+    return program
+
+
+def _re2_problem(error: Exception, pattern: str, prefix: str) -> RegexProblem:
+    reason = error.args[0] if error.args else str(error)
+    reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    if reason.startswith("pattern too large"):
+        return _too_complex()
+    offset = _offset(pattern, prefix, reason)
+    lacking = _lacking(pattern, offset, reason)
+    if lacking:
+        return RegexProblem(f"RE2 does not support {lacking}", offset)
+    return RegexProblem(reason, offset)
+
+
+def _offset(pattern: str, prefix: str, reason: str) -> int:
+    """Where in the pattern RE2 stopped: it quotes the start of the offending part, which
+    may also begin parts it accepts (`(?P` of `(?P<name>` and of `(?P=name)`)."""
+    fragment = reason.partition(": ")[2]
+    if not fragment:
+        return 0
+    found = [m.start() - len(prefix) for m in re.finditer(re.escape(fragment), prefix + pattern)]
+    found = [offset for offset in found if offset >= 0] or [0]
+    return next((o for o in found if _lacking(pattern, o, reason)), found[0])
+
+
+def _lacking(pattern: str, offset: int, reason: str) -> str | None:
+    """The Perl or Python feature RE2 lacks that the error stopped at, if it is one."""
+    for start, feature in RE2_LACKS:
+        if pattern.startswith(start, offset):
+            return feature
+    if BACKREFERENCE.match(pattern, offset):
+        return "backreferences"
+    if reason.startswith("bad repetition operator") and reason.endswith("+"):
+        return "possessive repetition"
+    return None
+
+
+def _too_complex() -> RegexProblem:
+    return RegexProblem(
+        f"too complex: RE2 compiles it to more than {REGEX_PROGRAM_SIZE:,} steps",
+        hint="use fewer or smaller repetitions",
+    )
 
 
 # ---------------------------------------------------------------------------- rules and terms

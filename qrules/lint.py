@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qrules.compile import Compiler
+from qrules.compile import compile_regex
 from qrules.errors import QrulesError
 from qrules.resources import schema_path
 from qrules.ruleset import compile_text
@@ -368,9 +368,10 @@ class Linter:
         operand = self.expr(node.operand, names)
         self._expect(operand, "string", "`matches`", node.span)
         try:
-            Compiler(self.source, self.text, None).regex(node)
+            compile_regex(node, self.source, self.text)
         except QrulesError as error:
-            self.report(node.span, "invalid-regex", error.message, error.hint)
+            where = ast.Span(error.line or 1, error.column or 1, 0, 0)
+            self.report(where, "invalid-regex", error.message, error.hint)
         return BOOLEAN
 
     def _call(self, node: ast.Call, names: dict[str, Type]) -> Type:
