@@ -40,8 +40,14 @@ def compile_rules(text: str):  # type: ignore[no-untyped-def]
 
 
 CHROMIUM_FLAGS = [  # headless, offline, as root in a sandbox (see the workplace's env notes)
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -61,9 +67,16 @@ def browser_dom(page: Path) -> str:
         pytest.skip("Chromium is not installed (apt-get install chromium): browser check skipped")
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
-             page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout

@@ -330,12 +330,18 @@ def test_include_and_exclude_filter_folders(repo: Path) -> None:
     assert "ci.yml" not in result.output and "malformed" not in result.output
 
 
+NOTHING_CHECKED = (
+    "0 agreements checked: 0 passed, 0 failed (0 errors, 0 warnings, 0 notes, 0 waived)\n"
+)
+
+
 def test_named_files_are_checked_even_when_excluded(repo: Path) -> None:
     configure(repo, "rulesets: [policy.qr]\nexclude: [malformed.yaml]\n")
     result = check("agreements/malformed.yaml")
     assert "duplicate-key" in result.output
     hook = check("agreements/malformed.yaml", "--agreements-only")
-    assert (hook.exit_code, hook.output) == (0, "")
+    assert (hook.exit_code, hook.stdout) == (0, NOTHING_CHECKED)
+    assert "no agreements selected" in hook.stderr
 
 
 def test_agreements_only_skips_files_that_do_not_declare_agreement(repo: Path) -> None:
@@ -347,7 +353,8 @@ def test_agreements_only_skips_files_that_do_not_declare_agreement(repo: Path) -
     assert "ci.yml" not in result.output and "notes.md" not in result.output
     assert result.output.splitlines()[-1].startswith("1 agreement checked")
     nothing = check("ci.yml", "notes.md", "--agreements-only")
-    assert (nothing.exit_code, nothing.output) == (0, "")
+    assert (nothing.exit_code, nothing.stdout) == (0, NOTHING_CHECKED)
+    assert "no agreements selected" in nothing.stderr
 
 
 def test_with_include_the_hook_checks_what_it_matches(repo: Path) -> None:

@@ -308,8 +308,26 @@ def raw_values(path: Path) -> dict[str, object]:
     return plain(yaml.safe_load(path.read_text(encoding="utf-8")))  # type: ignore[return-value]
 
 
-MUTATIONS = [None, True, 0, 1.5, -3, "", "x", "NO", "30 days", "ninety days", "85%",
-             "2027-02-30", "2027-01-01", [], ["a"], {}, {"x-extension": 1}, {"bogus": 1}]
+MUTATIONS = [
+    None,
+    True,
+    0,
+    1.5,
+    -3,
+    "",
+    "x",
+    "NO",
+    "30 days",
+    "ninety days",
+    "85%",
+    "2027-02-30",
+    "2027-01-01",
+    [],
+    ["a"],
+    {},
+    {"x-extension": 1},
+    {"bogus": 1},
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -338,11 +356,17 @@ def test_fast_validity_agrees_with_jsonschema(path: Path, data: st.DataObject) -
     ("text", "line", "hint"),
     [
         ("agreement: qrules/v1\nid: x\n\ttitle: y\n", 3, "YAML indents with spaces, not tabs"),
-        ("agreement: qrules/v1\ntitle: a: b\n", 2,
-         "a value holding `: ` needs quotes, or a key is misplaced"),
+        (
+            "agreement: qrules/v1\ntitle: a: b\n",
+            2,
+            "a value holding `: ` needs quotes, or a key is misplaced",
+        ),
         ('agreement: qrules/v1\ntitle: "abc\n', 3, "a quote or bracket is not closed"),
-        ("agreement: qrules/v1\nparties:\n  - role: x\n   name: y\n", 4,
-         "check the indentation of this line against the lines above"),
+        (
+            "agreement: qrules/v1\nparties:\n  - role: x\n   name: y\n",
+            4,
+            "check the indentation of this line against the lines above",
+        ),
     ],
 )
 def test_common_yaml_mistakes_get_hints(write: Write, text: str, line: int, hint: str) -> None:

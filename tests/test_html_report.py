@@ -13,8 +13,18 @@ QUICKSTART = REPO / "examples" / "quickstart"
 
 def report(tmp_path: Path, *paths: str) -> tuple[int, Path]:
     target = tmp_path / "report.html"
-    result = run_cli("check", *paths, "-r", str(QUICKSTART / "policy.qr"), "--today",
-                     "2026-11-26", "--format", "html", "--output", str(target))
+    result = run_cli(
+        "check",
+        *paths,
+        "-r",
+        str(QUICKSTART / "policy.qr"),
+        "--today",
+        "2026-11-26",
+        "--format",
+        "html",
+        "--output",
+        str(target),
+    )
     return result.exit_code, target
 
 
@@ -35,8 +45,10 @@ def test_the_report_is_one_self_contained_page(tmp_path: Path) -> None:
 
 
 def test_agreement_text_cannot_inject_markup(tmp_path: Path, write: Write) -> None:
-    evil = (QUICKSTART / "conflicting.yaml").read_text(encoding="utf-8").replace(
-        "part_number: rs-6631", 'part_number: "<img src=x onerror=alert(1)><b>rs</b>"'
+    evil = (
+        (QUICKSTART / "conflicting.yaml")
+        .read_text(encoding="utf-8")
+        .replace("part_number: rs-6631", 'part_number: "<img src=x onerror=alert(1)><b>rs</b>"')
     )
     agreement = write("evil.yaml", evil)
     _, page = report(tmp_path, str(agreement))
@@ -46,8 +58,10 @@ def test_agreement_text_cannot_inject_markup(tmp_path: Path, write: Write) -> No
 
 
 def test_a_real_browser_renders_the_report(tmp_path: Path, write: Write) -> None:
-    evil = (QUICKSTART / "conflicting.yaml").read_text(encoding="utf-8").replace(
-        "part_number: rs-6631", 'part_number: "<img src=x onerror=alert(1)>"'
+    evil = (
+        (QUICKSTART / "conflicting.yaml")
+        .read_text(encoding="utf-8")
+        .replace("part_number: rs-6631", 'part_number: "<img src=x onerror=alert(1)>"')
     )
     agreement = write("agreements/evil.yaml", evil)
     malformed = REPO / "examples" / "malformed"

@@ -150,8 +150,24 @@ def test_any_yamlish_text_loads_or_gives_findings(text: str, suffix: str) -> Non
 # ---------------------------------------------------------------------------- whole pipeline
 
 EXAMPLES = sorted((REPO / "examples" / "agreements").glob("*.yaml"))
-SHAPES = ["x", 0, -1, 2.5, True, None, [], ["a", 1], {}, {"a": {"b": []}}, "30 days", "85%",
-          "2027-13-45", "NO", [{"x": 1}], [None]]
+SHAPES = [
+    "x",
+    0,
+    -1,
+    2.5,
+    True,
+    None,
+    [],
+    ["a", 1],
+    {},
+    {"a": {"b": []}},
+    "30 days",
+    "85%",
+    "2027-13-45",
+    "NO",
+    [{"x": 1}],
+    [None],
+]
 
 
 @pytest.fixture(scope="module")
@@ -159,11 +175,16 @@ def every_builtin_rule():  # type: ignore[no-untyped-def]
     return load_ruleset(str(REPO / "rulesets"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.sampled_from(EXAMPLES), st.data())
 def test_builtin_rules_on_misshapen_agreements_give_findings_not_crashes(
-    every_builtin_rule, path: Path, data: st.DataObject  # type: ignore[no-untyped-def]
+    every_builtin_rule,
+    path: Path,
+    data: st.DataObject,  # type: ignore[no-untyped-def]
 ) -> None:
     """Whatever shape a field has, every rule ends in a finding or a pass, never an exception."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -185,8 +206,9 @@ def test_builtin_rules_on_misshapen_agreements_give_findings_not_crashes(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.deferred(lambda: _expressions()), min_size=1, max_size=3),
-       st.sampled_from(EXAMPLES))
+@given(
+    st.lists(st.deferred(lambda: _expressions()), min_size=1, max_size=3), st.sampled_from(EXAMPLES)
+)
 def test_any_rule_on_any_example_gives_findings_not_crashes(exprs, path) -> None:  # type: ignore[no-untyped-def]
     """Generated rules (any operators, functions and values) never raise out of the engine."""
     from qrules.ruleset import Rulebook
