@@ -24,8 +24,9 @@ def render(report: CheckReport) -> str:
     return PAGE.format(
         title="qrules report",
         meta=_h(f"qrules {report.version}" + (f", checked as of {checked}" if checked else "")),
-        rulesets=_h(", ".join(f"{r['name']} {r.get('version') or ''}".strip()
-                              for r in report.rulesets)),
+        rulesets=_h(
+            ", ".join(f"{r['name']} {r.get('version') or ''}".strip() for r in report.rulesets)
+        ),
         body="\n".join(body),
         style=STYLE,
     )
@@ -37,10 +38,15 @@ def _passes(document: DocumentResult, report: CheckReport) -> bool:
 
 def _summary(report: CheckReport) -> str:
     s = report.summary()
-    cards = [("agreements", s["documents"], ""), ("passed", s["passed"], "pass"),
-             ("failed", s["failed"], "fail"), ("errors", s["errors"], "error"),
-             ("warnings", s["warnings"], "warning"), ("notes", s["notes"], "note"),
-             ("waived", s["waived"], "")]
+    cards = [
+        ("agreements", s["documents"], ""),
+        ("passed", s["passed"], "pass"),
+        ("failed", s["failed"], "fail"),
+        ("errors", s["errors"], "error"),
+        ("warnings", s["warnings"], "warning"),
+        ("notes", s["notes"], "note"),
+        ("waived", s["waived"], ""),
+    ]
     items = "".join(
         f'<div class="card {kind}"><span class="n">{count}</span> {label}</div>'
         for label, count, kind in cards
@@ -109,8 +115,8 @@ def _finding(finding: Finding) -> str:
         waiver = finding.waiver
         details.append(
             f'<div class="waiver">waived by {_h(str(waiver.get("approved_by", "")))}'
-            + (f' until {_h(str(waiver["expires"]))}' if waiver.get("expires") else "")
-            + (f': {_h(str(waiver["reason"]))}' if waiver.get("reason") else "")
+            + (f" until {_h(str(waiver['expires']))}" if waiver.get("expires") else "")
+            + (f": {_h(str(waiver['reason']))}" if waiver.get("reason") else "")
             + "</div>"
         )
     row_class = "waived" if finding.waived else finding.severity
@@ -119,7 +125,7 @@ def _finding(finding: Finding) -> str:
         f'<div class="path">{_h(finding.path)}</div></td>'
         f'<td><span class="sev {finding.severity}">{finding.severity}</span></td>'
         f'<td class="rule" title="{_h(finding.title)}">{_h(finding.rule)}</td>'
-        f'<td>{_h(finding.message)}{"".join(details)}</td></tr>'
+        f"<td>{_h(finding.message)}{''.join(details)}</td></tr>"
     )
 
 
