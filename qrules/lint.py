@@ -411,7 +411,7 @@ class Linter:
         if "any" in kinds or "null" in kinds:
             return None
         if left.kind != right.kind:
-            hint = _hint(left) if right.kind == "number" else None
+            hint = _hint(left) if right.kind == "number" else self._quoted_hint(right_node)
             self.report(
                 span,
                 "type-mismatch",
@@ -439,14 +439,29 @@ class Linter:
             return
         item = container.item or ANY
         if "any" not in (item.kind, element.kind) and item.kind != element.kind:
+            items = list_node.items if isinstance(list_node, ast.ListExpr) else ()
             self.report(
                 span,
                 "type-mismatch",
                 f"a {element} is looked for in a list of {item}s: this never holds",
+                next(filter(None, map(self._quoted_hint, [value_node, *items])), None),
             )
         if isinstance(list_node, ast.ListExpr):
             for value in list_node.items:
                 self._enum(element, value, span)
+
+    def _quoted_hint(self, node: ast.Expr) -> str | None:
+        """Why a quoted literal is not text: it reads as a duration, percentage or date."""
+        if not isinstance(node, ast.Literal) or isinstance(node.value, str) or not node.span.line:
+            return None
+        line = self.text.splitlines()[node.span.line - 1]
+        if line[node.span.column - 1 : node.span.column] != '"':
+            return None
+        shown = show(node.value)
+        return (
+            f'"{shown}" reads as a {literal_type(node.value)} (as agreement text does), '
+            f"quotes or not; to match the text itself, use matches /^{shown}$/"
+        )
 
     def _enum(self, field_type: Type, value: ast.Expr, span: ast.Span) -> None:
         if field_type.enum is None or not isinstance(value, ast.Literal):

@@ -168,6 +168,30 @@ class Percent:
         return f"{_number_text(self.value)}%"
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A calendar date written YYYY-MM-DD, or None (``date.fromisoformat`` alone also reads
+    week dates and compact forms, on some Pythons only)."""
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read_untyped(text: str) -> Any:
+    """What text means where nothing else gives its type: a duration, percentage or date
+    when it reads exactly as one, else the text itself.
+
+    Agreement values without a schema and quoted literals in rules are both read this way,
+    so that ``"72 hours"`` in a rule and in an agreement compare like with like.
+    """
+    return Duration.parse(text) or Percent.parse(text) or parse_date(text) or text
+
+
 def type_name(value: Any) -> str:
     """The language's name for a value's type, for error messages."""
     if value is None:

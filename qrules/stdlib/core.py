@@ -87,6 +87,8 @@ def _days(value: Any) -> float:
 
 
 def _duration(value: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
     parsed = Duration.parse(value) if isinstance(value, str) else None
     if parsed is None:
         raise EvalError(f'duration() cannot read {value!r}; write e.g. "30 days"')

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset
-from qrules.values import Duration, Percent
+from qrules.values import Duration, Percent, read_untyped
 
 INDENT = "  "
 
@@ -338,7 +338,7 @@ def literal(value: ast.LiteralValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return quote(value)
+        return _text(value)
     if isinstance(value, (int, float, Duration, Percent)):
         return str(value) if not isinstance(value, float) else repr(value)
     assert isinstance(value, dt.date)
@@ -347,3 +347,11 @@ def literal(value: ast.LiteralValue) -> str:
 
 def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+def _text(value: str) -> str:
+    """A string literal that parses back to text: where the text would read as a duration,
+    percentage or date, an escaped first character keeps it text."""
+    if read_untyped(value) is value:
+        return quote(value)
+    return f'"\\u{ord(value[0]):04x}' + quote(value[1:])[1:]

@@ -15,7 +15,7 @@ from lark.tree import Meta
 from qrules.errors import RulesetError, RuleSyntaxError, source_context
 from qrules.limits import MAX_LITERAL_DIGITS
 from qrules.syntax import ast
-from qrules.values import Duration, Percent
+from qrules.values import Duration, Percent, read_untyped
 
 
 def span_of(meta: Meta | Token) -> ast.Span:
@@ -114,7 +114,12 @@ class ToAst(Transformer):
         return ast.Literal(value, span_of(meta))
 
     def string(self, meta: Meta, children: list[Token]) -> ast.Literal:
-        return ast.Literal(unquote(children[0], self.source), span_of(meta))
+        token = children[0]
+        text = unquote(token, self.source)
+        # Text that reads as a duration, percentage or date is one, as agreement text is;
+        # a string written with an escape stays text (the formatter relies on it).
+        value = text if "\\" in token else read_untyped(text)
+        return ast.Literal(value, span_of(meta))
 
     def true(self, meta: Meta, children: list[Any]) -> ast.Literal:
         return ast.Literal(True, span_of(meta))
