@@ -181,6 +181,14 @@ class Compiler:
             raise self.error(
                 "`exists` takes a field path, such as exists(audits.notice)", node.span
             )
+        if node.root in bound and not node.segments:
+            # A bound name always has a value (the element, or what the `let` computed).
+            raise self.error(
+                f"`exists({node.root})` is always true: `{node.root}` is a name the rule "
+                "binds, not a field of the agreement",
+                node.span,
+                hint=f"exists takes a field path such as exists({node.root}.revision)",
+            )
         locate = self.located(node, bound)
 
         def exists(env: Env) -> bool:
