@@ -563,8 +563,9 @@ def compile_regex(node: ast.Matches, source: str, text: str) -> Any:
         # The pattern ends the `matches` expression: /pattern/flags.
         start = span.end_column - len(node.flags) - 1 - len(node.pattern)
         line, column = span.end_line or 1, max(start, 1) + problem.offset
+        shown = node.pattern if len(node.pattern) <= 60 else node.pattern[:59] + "…"
         raise RulesetError(
-            f"invalid regular expression /{node.pattern}/: {problem.message}",
+            f"invalid regular expression /{shown}/: {problem.message}",
             source=source,
             line=line,
             column=column,
