@@ -50,6 +50,13 @@ LIMITS = (
     Limit("expression depth", MAX_EXPRESSION_DEPTH, "levels", "ruleset", "error, exit 2"),
     Limit("digits in a number literal", MAX_LITERAL_DIGITS, "digits", "ruleset", "error, exit 2"),
     Limit("regular expression length", MAX_REGEX_BYTES, "characters", "ruleset", "error, exit 2"),
+    Limit(
+        "regular expression program (RE2)",
+        REGEX_PROGRAM_SIZE,
+        "instructions",
+        "ruleset",
+        "error, exit 2",
+    ),
 )
 
 
