@@ -22,7 +22,7 @@ from qrules.fileio import byte_position
 from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
 from qrules.syntax import ast
-from qrules.syntax.parser import parse_ruleset
+from qrules.syntax.parser import parse_ruleset, too_large
 
 
 @dataclass(frozen=True)
@@ -148,13 +148,7 @@ def _check_file(status: os.stat_result, shown: str) -> None:
 
 def _check_size(size: int, shown: str) -> None:
     if size > MAX_RULESET_BYTES:
-        raise RulesetError(
-            f"the ruleset is larger than {MAX_RULESET_BYTES:,} bytes",
-            source=shown,
-            line=1,
-            column=1,
-            hint="split it into several .qr files in one folder",
-        )
+        raise too_large(shown)
 
 
 def display_path(path: Path) -> str:

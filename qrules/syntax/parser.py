@@ -64,15 +64,21 @@ def _lark() -> Lark:
 def parse_ruleset(text: str, source: str = "<string>") -> ast.RulesetFile:
     """Parse the text of one ``.qr`` file into its AST."""
     if len(text) > MAX_RULESET_BYTES:
-        raise RulesetError(
-            f"the ruleset is larger than {MAX_RULESET_BYTES:,} bytes",
-            source=source,
-            hint="split it into several .qr files in one folder",
-        )
+        raise too_large(source)
     tree = _parse(text, source, "start")
     result = _transform(tree, text, source)
     assert isinstance(result, ast.RulesetFile)
     return result
+
+
+def too_large(source: str) -> RulesetError:
+    return RulesetError(
+        f"the ruleset is larger than {MAX_RULESET_BYTES:,} bytes",
+        source=source,
+        line=1,
+        column=1,
+        hint="split it into several .qr files in one folder",
+    )
 
 
 def parse_expression(text: str, source: str = "<string>") -> ast.Expr:
