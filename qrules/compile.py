@@ -638,7 +638,7 @@ def _lacking(pattern: str, offset: int, reason: str) -> str | None:
 
 def _too_complex() -> RegexProblem:
     return RegexProblem(
-        f"too complex: RE2 compiles it to more than {REGEX_PROGRAM_SIZE:,} steps",
+        f"too complex: RE2 compiles it to more than {REGEX_PROGRAM_SIZE:,} instructions",
         hint="use fewer or smaller repetitions",
     )
 
