@@ -352,6 +352,6 @@ def quote(text: str) -> str:
 def _text(value: str) -> str:
     """A string literal that parses back to text: where the text would read as a duration,
     percentage or date, an escaped first character keeps it text."""
-    if read_untyped(value) is value:
+    if isinstance(read_untyped(value), str):
         return quote(value)
     return f'"\\u{ord(value[0]):04x}' + quote(value[1:])[1:]
