@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from qrules.cli import cli
 from qrules.cli_sample import sample
 from qrules.stdlib.sampling import (
     acceptance_probability,
@@ -21,6 +22,10 @@ from qrules.stdlib.sampling import (
 )
 
 PLAN = ["--lot", "1000", "--level", "II", "--aql", "1.0"]
+REPO = Path(__file__).resolve().parents[1]
+AUTOMOTIVE_AGREEMENT = (
+    REPO / "rulesets" / "custom" / "automotive-supplier" / "tests" / "reject-consumer-risk.yaml"
+)
 
 
 def run(*args: str) -> Result:
@@ -133,6 +138,68 @@ def test_given_plan_json_with_each_model() -> None:
         assert {"n", "ac", "oc", "producer_risk", "consumer_risk"} <= set(data)
         assert "letter" not in data and data["producer_risk"] is None
         assert data["oc"] == [{"p": 2.5, "pa": acceptance_probability(80, 2, 0.025, model, lot)}]
+
+
+# --- large plans: the OC sums stay fast at any n (issue 9) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--n", "10000", "--ac", "5000"],
+        ["--n", "10000000", "--ac", "5000000"],
+        ["--n", "10000000", "--ac", "5000000", "--model", "poisson"],
+        ["--n", "10000000", "--ac", "5000000", "--model", "hypergeometric", "--lot", "100000000"],
+        ["--n", "10000000", "--ac", "3"],
+    ],
+)
+def test_large_plans_give_a_falling_curve_and_lq10(args: list[str]) -> None:
+    data = run_json(*args)
+    pas = [point["pa"] for point in data["oc"]]
+    assert pas[0] == 1.0 and pas[-1] < 0.01
+    assert pas == sorted(pas, reverse=True)
+    assert all(0.0 <= pa <= 1.0 for pa in pas)
+    # LQ10: where Pa falls to 10 % (for a lot, the first step at or below it)
+    assert 0.0999 < data["consumer_risk"] <= 0.10 + 1e-9
+
+
+def test_large_plan_chart(tmp_path: Path) -> None:
+    target = tmp_path / "oc.svg"
+    assert run("--n", "10000000", "--ac", "5000000", "--svg", str(target)).exit_code == 0
+    assert ET.parse(target).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def large_plan_agreement(folder: Path, accept: int) -> Path:
+    """The ruleset's own consumer-risk example with a sample of 100000 parts."""
+    text = AUTOMOTIVE_AGREEMENT.read_text(encoding="utf-8")
+    plan = {"sample_size: 50": "sample_size: 100000", "accept: 2": f"accept: {accept}"}
+    plan["reject: 3"] = f"reject: {accept + 1}"
+    for old, new in plan.items():
+        assert f"  {old}\n" in text
+        text = text.replace(f"  {old}\n", f"  {new}\n")
+    path = folder / f"accept-{accept}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("accept", "rules"),
+    [
+        (50_000, ["AUTO-CONSUMER-RISK"]),  # half the sample may fail: 8 % lots always pass
+        (7_000, []),  # 7 %: 8 % lots are rejected, 1 % lots (the major AQL) accepted
+    ],
+)
+def test_check_with_a_sample_of_100000_under_the_automotive_ruleset(
+    tmp_path: Path, accept: int, rules: list[str]
+) -> None:
+    """The rules' consumer_risk and producer_risk run the OC sums at n = 100000."""
+    agreement = large_plan_agreement(tmp_path, accept)
+    args = ["check", "-r", "automotive-supplier", "--today", "2026-11-26", "-f", "json"]
+    result = CliRunner().invoke(cli, [*args, str(agreement)], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    assert result.exit_code == (1 if rules else 0), result.output
+    [document] = json.loads(result.stdout)["documents"]
+    assert [finding["rule"] for finding in document["findings"]] == rules
 
 
 # --- the chart -------------------------------------------------------------------------------

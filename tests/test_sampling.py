@@ -510,6 +510,223 @@ def test_hypergeometric_pa_is_exact_for_any_small_lot(lot: int, data: st.DataObj
     assert got == pytest.approx(expected, rel=1e-15, abs=1e-300)
 
 
+# --- OC values at any size: the walk from Ac against exact sums --------------------------------
+# Pa is summed from Ac away from the mode, from one term computed in log space (see
+# sampling.py). These check it against exact integer sums where those are cheap, against
+# identities and limits where they are not, and at the ends of every range.
+
+
+def exact_binomial_sum(n: int, ac: int, p: Fraction) -> Fraction:
+    """Σ C(n, d)·a^d·(b - a)^(n - d) / b^n over d <= ac in integers, for p = a/b < 1.
+
+    Each term from the last by an exact integer ratio, so that n = 10^4 takes milliseconds.
+    """
+    a, b = p.numerator, p.denominator
+    term = total = (b - a) ** n
+    for d in range(ac):
+        term = term * ((n - d) * a) // ((d + 1) * (b - a))
+        total += term
+    return Fraction(total, b**n)
+
+
+SWEEP_SIZES = (1, 2, 3, 5, 8, 13, 40, 97, 250)
+SWEEP_P = ("0.000001", "0.001", "0.01", "0.05", "0.1", "0.25", "0.5", "0.75", "0.9", "0.999")
+
+
+def sweep_acs(n: int) -> list[int]:
+    """Ac at both ends and around the middle: the walk turns from one tail to the other."""
+    return sorted({0, 1, n // 10, n // 4, n // 2, n - 2, n - 1} & set(range(n)))
+
+
+def sweep_ps(n: int, ac: int) -> list[float]:
+    """The fixed p series and p at Ac/n and (Ac + 1)/n, where the summed tail switches."""
+    return [*map(float, SWEEP_P), ac / n, (ac + 1) / n - 1e-6]
+
+
+def test_binomial_sweep_matches_exact_integer_sums() -> None:
+    for n in SWEEP_SIZES:
+        for ac in sweep_acs(n):
+            for p in sweep_ps(n, ac):
+                # The float's own binary value: near p = 1, 1 - p differs from the decimal's.
+                expected = float(exact_binomial_sum(n, ac, Fraction(p)))
+                got = acceptance_probability(n, ac, p)
+                assert got == pytest.approx(expected, rel=1e-12, abs=1e-300), (n, ac, p)
+
+
+def exact_poisson_sum(mean: float, ac: int) -> float:
+    """e^-mean · Σ mean^d / d! over d <= ac, the sum exact in integers (mean = a/b exactly).
+
+    Σ a^d·b^(ac - d)·ac!/d! is an integer, each term from the last by an exact ratio.
+    """
+    a, b = Fraction(mean).numerator, Fraction(mean).denominator
+    term = total = b**ac * math.factorial(ac)
+    for d in range(ac):
+        term = term * a // (b * (d + 1))
+        total += term
+    return float(Fraction(total, b**ac * math.factorial(ac))) * math.exp(-mean)
+
+
+def test_poisson_sweep_matches_exact_partial_sums() -> None:
+    for mean in (1e-6, 0.01, 0.5, 1.0, 3.7, 10.0, 42.0, 150.0, 600.0):
+        for ac in (0, 1, 2, 5, 9, 10, 11, 41, 42, 100, 149, 150, 151, 400, 599, 600, 900):
+            expected = exact_poisson_sum(mean, ac)
+            got = acceptance_probability(1, ac, mean, "poisson")
+            assert got == pytest.approx(expected, rel=1e-12, abs=1e-300), (mean, ac)
+
+
+def test_hypergeometric_walk_matches_exact_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small lots normally take the exact path: with no budget for it, the walk answers."""
+    monkeypatch.setattr(sampling, "_EXACT_BUDGET", -1)
+    for lot in (2, 3, 10, 57, 200, 401):
+        for n in sorted({1, 2, lot // 7 + 1, lot // 2, lot - 1, lot}):
+            for defectives in sorted({0, 1, lot // 20, lot // 3, lot // 2, lot - 1, lot}):
+                for ac in sweep_acs(n):
+                    expected = float(exact_hypergeometric(lot, defectives, n, ac))
+                    got = acceptance_probability(n, ac, defectives / lot, "hypergeometric", lot)
+                    assert got == pytest.approx(expected, rel=1e-12, abs=1e-300), (
+                        lot,
+                        defectives,
+                        n,
+                        ac,
+                    )
+
+
+@pytest.mark.parametrize(
+    ("n", "ac", "p"),
+    [
+        (3000, 45, "0.015"),
+        (3000, 1500, "0.5"),
+        (10_000, 5000, "0.5"),
+        (10_000, 5000, "0.49"),
+        (10_000, 100, "0.012"),
+        (10_000, 9990, "0.9995"),
+    ],
+)
+def test_binomial_is_exact_for_samples_of_thousands(n: int, ac: int, p: str) -> None:
+    expected = float(exact_binomial_sum(n, ac, Fraction(p)))
+    assert acceptance_probability(n, ac, float(p)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_edges_of_p_and_ac() -> None:
+    for n in (1, 7, 10**7):
+        assert acceptance_probability(n, 0, 0.0) == 1.0
+        assert acceptance_probability(n, 0, 1.0) == 0.0
+        assert acceptance_probability(n, n - 1, 0.5) == pytest.approx(1 - 0.5**n, rel=1e-14)
+        for p in (1e-9, 0.01, 0.3):
+            exact = math.exp(n * math.log1p(-p))  # Ac = 0: (1 - p)^n
+            assert acceptance_probability(n, 0, p) == pytest.approx(exact, rel=1e-12)
+    # Poisson counts have no upper end: Ac may reach or pass n.
+    assert acceptance_probability(5, 5, 0.0, "poisson") == 1.0
+    assert acceptance_probability(5, 0, 0.2, "poisson") == pytest.approx(math.exp(-1))
+    assert acceptance_probability(10, 10**6, 2.0, "poisson") == 1.0
+    assert acceptance_probability(10**7, 0, 1e-7, "poisson") == pytest.approx(math.exp(-1))
+
+
+@pytest.mark.parametrize("lot", [10, 10**8])
+def test_hypergeometric_edges(lot: int) -> None:
+    n = lot // 2
+    assert acceptance_probability(n, 0, 0.0, "hypergeometric", lot) == 1.0
+    assert acceptance_probability(n, n - 1, 1.0, "hypergeometric", lot) == 0.0
+    # Fewer nonconforming units in the lot than Ac + 1: every sample passes.
+    assert acceptance_probability(n, 3, 3 / lot, "hypergeometric", lot) == 1.0
+    # More nonconforming units than the rest of the lot can hold back: every sample fails.
+    assert acceptance_probability(n, 0, 1 - (n - 1) / lot, "hypergeometric", lot) == 0.0
+    # The whole lot inspected: Pa is 1 if it holds at most Ac nonconforming units, else 0.
+    assert acceptance_probability(lot, 2, 2 / lot, "hypergeometric", lot) == 1.0
+    assert acceptance_probability(lot, 2, 3 / lot, "hypergeometric", lot) == 0.0
+
+
+def normal_pa(ac: int, mean: float, variance: float) -> float:
+    """The normal approximation with continuity correction."""
+    return 0.5 * math.erfc(-(ac + 0.5 - mean) / math.sqrt(2 * variance))
+
+
+def around_the_mean(ac: int, n: int, spread: float) -> list[float]:
+    """p from 8 standard deviations below to 8 above where the mean is Ac, in order."""
+    return [(ac + k * spread) / n for k in range(-8, 9)]
+
+
+@pytest.mark.parametrize("n", [10**6, 10**7])
+@pytest.mark.parametrize("share", [0.001, 0.05, 0.5])
+def test_binomial_for_millions_is_a_falling_probability_near_the_normal(
+    n: int, share: float
+) -> None:
+    ac = int(n * share)
+    pas = []
+    for p in around_the_mean(ac, n, math.sqrt(ac * (1 - share))):
+        pa = acceptance_probability(n, ac, p)
+        assert 0.0 <= pa <= 1.0
+        assert pa == pytest.approx(normal_pa(ac, n * p, n * p * (1 - p)), abs=3e-3)
+        pas.append(pa)
+    assert pas == sorted(pas, reverse=True)
+    assert pas[0] > 1 - 1e-12 and pas[-1] < 1e-12
+
+
+@pytest.mark.parametrize("n", [10**6, 10**7])
+@pytest.mark.parametrize("p", [1e-6, 0.03, 0.5, 0.77])
+def test_binomial_for_millions_is_symmetric(n: int, p: float) -> None:
+    """P(X <= Ac) at p and P(X <= n - Ac - 1) at 1 - p add up to 1; they sum opposite tails."""
+    sd = math.sqrt(n * p * (1 - p))
+    for ac in {0, int(n * p - sd), int(n * p), int(n * p + sd)}:
+        if 0 <= ac < n:
+            both = acceptance_probability(n, ac, p) + acceptance_probability(n, n - ac - 1, 1 - p)
+            assert both == pytest.approx(1.0, abs=1e-10), ac
+
+
+def test_binomial_for_millions_approaches_poisson() -> None:
+    # n = 10^7, p = 10^-6: the Poisson limit is off by about p·mean, 10^-5.
+    for ac in (0, 5, 10, 15, 30):
+        binomial = acceptance_probability(10**7, ac, 1e-6)
+        assert binomial == pytest.approx(poisson_reference(10.0, ac), abs=2e-5)
+
+
+@pytest.mark.parametrize("mean", [1e6, 4e7])
+def test_poisson_for_huge_means_is_a_falling_probability_near_the_normal(mean: float) -> None:
+    n = 10**7
+    ac = int(mean)
+    pas = []
+    for p in around_the_mean(ac, n, math.sqrt(mean)):
+        pa = acceptance_probability(n, ac, p, "poisson")
+        assert 0.0 <= pa <= 1.0
+        assert pa == pytest.approx(normal_pa(ac, n * p, n * p), abs=1e-3)
+        pas.append(pa)
+    assert pas == sorted(pas, reverse=True)
+
+
+def test_hypergeometric_for_a_lot_of_10_to_the_8() -> None:
+    lot, n = 10**8, 10**7
+    for ac in (10**4, 5 * 10**6):
+        pas = []
+        for p in around_the_mean(ac, n, math.sqrt(ac)):
+            pa = acceptance_probability(n, ac, p, "hypergeometric", lot)
+            variance = n * p * (1 - p) * (lot - n) / (lot - 1)
+            assert 0.0 <= pa <= 1.0
+            assert pa == pytest.approx(normal_pa(ac, n * p, variance), abs=3e-3)
+            pas.append(pa)
+        assert pas == sorted(pas, reverse=True)
+    # Swapping the roles of conforming and nonconforming units sums the opposite tail.
+    defectives = 5 * 10**7 + 1234
+    for ac in (4_999_000, 5_000_123, 5_001_000):
+        pa = acceptance_probability(n, ac, defectives / lot, "hypergeometric", lot)
+        swapped = acceptance_probability(n, n - ac - 1, 1 - defectives / lot, "hypergeometric", lot)
+        assert pa + swapped == pytest.approx(1.0, abs=1e-10)
+
+
+@pytest.mark.parametrize("model", ["binomial", "poisson"])
+def test_quality_at_acceptance_for_millions(model: str) -> None:
+    for ac in (0, 5 * 10**6):
+        p = quality_at_acceptance(10**7, ac, 0.10, model=model)
+        assert acceptance_probability(10**7, ac, p, model) == pytest.approx(0.10, abs=1e-9)
+
+
+def test_quality_at_acceptance_for_a_lot_of_10_to_the_8() -> None:
+    lot, n, ac = 10**8, 10**7, 5 * 10**6
+    p = quality_at_acceptance(n, ac, 0.10, model="hypergeometric", lot_size=lot)
+    defectives = round(p * lot)
+    assert acceptance_probability(n, ac, defectives / lot, "hypergeometric", lot) <= 0.10
+    assert acceptance_probability(n, ac, (defectives - 1) / lot, "hypergeometric", lot) > 0.10
+
+
 # --- impossible input --------------------------------------------------------------------------
 
 ERRORS: list[tuple[Callable[[], object], str, str]] = [
