@@ -179,12 +179,21 @@ HEADINGS = (
 )
 
 
+ISO_RULESETS = ("iso9001", "iso9001-evidence")
+
+
 def iso_statements() -> list[ast.Rule | ast.Term]:
-    return [s for r in rulebook(RULESETS / "iso9001").rulesets for s in r.syntax.rules]
+    return [
+        s
+        for name in ISO_RULESETS
+        for r in rulebook(RULESETS / name).rulesets
+        for s in r.syntax.rules
+    ]
 
 
-def test_every_iso_rule_cites_the_clause_in_its_id() -> None:
-    for compiled in rulebook(RULESETS / "iso9001").checks:
+@pytest.mark.parametrize("name", ISO_RULESETS)
+def test_every_iso_rule_cites_the_clause_in_its_id(name: str) -> None:
+    for compiled in rulebook(RULESETS / name).checks:
         rule_id, refs = compiled.info.id, compiled.info.refs
         match = ISO_ID.match(rule_id)
         assert match, f"{rule_id} is not ISO9001-<clause>[-<item>]"
@@ -268,3 +277,183 @@ def test_rules_about_the_provider_accept_every_providing_role() -> None:
     supplier_side = [(rule, set(roles)) for rule, roles in all_role_lists() if "supplier" in roles]
     assert supplier_side
     assert [(rule, providing - roles) for rule, roles in supplier_side if providing - roles] == []
+
+
+def test_the_iso_rulesets_have_no_rule_id_in_common() -> None:
+    """They are used together (`-r iso9001 -r iso9001-evidence`): ids must not collide."""
+    load_ruleset(RULESETS / "iso9001", RULESETS / "iso9001-evidence")
+
+
+# ---------------------------------------------------------------------------- calibration
+# A complete, sensible agreement written with core sections only must not fail iso9001:
+# rulesets/iso9001/tests/pass-core-*.yaml are such agreements from seven industries.
+
+CORPUS = sorted((RULESETS / "iso9001" / "tests").glob("pass-core-*.yaml"))
+
+
+def core_paths() -> set[str]:
+    """The stable core of the format (DESIGN.md), as tests/test_schema_file.py lists it,
+    with every section and list above those fields."""
+    from tests.test_schema_file import CORE_PATHS
+
+    paths = set()
+    for dotted in CORE_PATHS:
+        parts = dotted.split(".")
+        paths |= {".".join(parts[: i + 1]) for i in range(len(parts))}
+    paths |= {p.removesuffix("[]") for p in paths}
+    # a site is a name or {name, country, address}; both forms are the core `sites[]`
+    return paths | {f"scope.sites[].{key}" for key in ("name", "country", "address")}
+
+
+def document_paths(value: object, prefix: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            yield path
+            yield from document_paths(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (dict, list)):
+                yield from document_paths(item, prefix + "[]")
+            else:
+                yield prefix + "[]"
+
+
+def test_the_calibration_corpus_is_seven_core_only_agreements_of_every_kind() -> None:
+    assert len(CORPUS) >= 7
+    kinds = {load_document(path).data["type"] for path in CORPUS}
+    assert {"supplier-quality", "contract-manufacturing", "software-delivery"} <= kinds
+    assert {"internal-objectives", "regulatory"} <= kinds
+    core = core_paths()
+    for path in CORPUS:
+        extra = sorted(set(document_paths(load_document(path).data)) - core)
+        assert extra == [], f"{path.name} uses fields outside the core: {extra}"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_a_complete_core_agreement_passes_iso9001_without_any_finding(path: Path) -> None:
+    result = check(rulebook(RULESETS / "iso9001"), path, today=dt.date(2026, 11, 26))
+    assert [(f.rule, f.line, f.message) for f in result.findings] == []
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_iso9001_evidence_only_warns_about_a_complete_core_agreement(path: Path) -> None:
+    rules = load_ruleset(RULESETS / "iso9001", RULESETS / "iso9001-evidence")
+    result = check(rules, path, today=dt.date(2026, 11, 26))
+    assert {f.severity for f in result.findings} <= {"warning"}
+    assert {f.rule for f in result.findings} <= {"ISO9001-8.2.3-recorded", "ISO9001-8.4.1-recorded"}
+
+
+def test_the_calibration_corpus_passes_the_organisational_ruleset_of_its_industry() -> None:
+    """Where the core sections carry what the ruleset's source demands, it passes them."""
+    software = RULESETS / "custom" / "software-delivery"
+    core = RULESETS / "iso9001" / "tests" / "pass-core-software.yaml"
+    assert list(check(rulebook(software), core).findings) == []
+    # automotive-supplier demands PPAP (IATF 16949 8.3.4.4), which only first_article says.
+    automotive = RULESETS / "custom" / "automotive-supplier" / "tests"
+    core_only = check(rulebook(automotive.parent), automotive / "fail-ppap-core-only.yaml")
+    assert [f.rule for f in core_only.findings] == ["AUTO-PPAP"]
+    with_ppap = check(rulebook(automotive.parent), automotive / "pass-core-castings.yaml")
+    assert list(with_ppap.findings) == []
+
+
+# ---------------------------------------------------------------------- docs/agreement-format.md
+
+FORMAT_DOC = REPO / "docs" / "agreement-format.md"
+
+
+def read_paths(node: object, bound: dict[str, str | None]) -> Iterator[str]:
+    """The agreement fields an expression reads, with ``[]`` for list elements; names bound
+    by a quantifier stand for the list's element, `let` names for nothing."""
+    if isinstance(node, ast.Path):
+        prefix = bound.get(node.root, node.root)
+        if prefix is None:
+            return
+        parts = [prefix]
+        for segment in node.segments:
+            if isinstance(segment, ast.Index):
+                yield from read_paths(segment.index, bound)
+                break
+            parts.append(segment.name)
+        yield ".".join(parts)
+    elif isinstance(node, (ast.Quantifier, ast.Count)):
+        yield from read_paths(node.iterable, bound)
+        iterable = node.iterable
+        lists = list(read_paths(iterable, bound)) if isinstance(iterable, ast.Path) else []
+        element = lists[-1] + "[]" if lists else None  # a literal list binds nothing to read
+        inner = {**bound, node.var: element}
+        body = node.body if isinstance(node, ast.Quantifier) else node.condition
+        yield from read_paths(body, inner)
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from read_paths(item, bound)
+    elif isinstance(node, ast.Template):
+        return  # messages and hints show values; they do not decide anything
+    elif hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            if name not in ("span", "layout"):
+                yield from read_paths(getattr(node, name), bound)
+
+
+def fields_read() -> dict[str, set[str]]:
+    """Every agreement field a built-in rule or term reads, with the ids reading it."""
+    found: dict[str, set[str]] = {}
+    for folder in FOLDERS:
+        for ruleset in rulebook(folder).rulesets:
+            for statement in ruleset.syntax.rules:
+                lets: dict[str, str | None] = {
+                    let.name: None for let in getattr(statement, "lets", ())
+                }
+                for path in read_paths(statement, lets):
+                    found.setdefault(path, set()).add(statement.id)
+    return found
+
+
+def schema_has(schema: dict, dotted: str) -> bool:
+    node = schema
+    for part in dotted.replace("[]", ".[]").split("."):
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        if part == "[]":
+            node = node.get("items", {})
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        else:
+            return False
+    return True
+
+
+def test_every_field_a_builtin_rule_reads_is_in_the_schema_and_documented() -> None:
+    schema = json.loads((REPO / "qrules" / "schema" / "agreement.schema.json").read_text())
+    page = FORMAT_DOC.read_text(encoding="utf-8")
+    fields = fields_read()
+    assert "scope.products[].specification" in fields and "records.retention" in fields
+    not_in_schema = sorted(p for p in fields if not schema_has(schema, p))
+    assert not_in_schema == []
+    undocumented = sorted(p for p in fields if f"`{p}`" not in page)
+    assert undocumented == [], f"docs/agreement-format.md does not describe {undocumented}"
+
+
+def yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", FORMAT_DOC.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_format_page_shows_the_complete_core_agreement_of_the_corpus() -> None:
+    complete = yaml_blocks()[0]
+    corpus = (RULESETS / "iso9001" / "tests" / "pass-core-castings.yaml").read_text()
+    assert corpus.endswith(complete)
+
+
+def test_every_example_on_the_format_page_holds_in_a_complete_agreement(tmp_path: Path) -> None:
+    """Each snippet, put into the complete example, is valid and breaks no iso9001 rule."""
+    import yaml
+
+    blocks = yaml_blocks()
+    base = yaml.safe_load(blocks[0])
+    rules = load_ruleset(RULESETS / "iso9001", RULESETS / "iso9001-evidence")
+    for number, block in enumerate(blocks[1:], start=1):
+        path = tmp_path / f"example-{number}.yaml"
+        path.write_text(json.dumps({**base, **yaml.safe_load(block)}, default=str))
+        result = check(rules, path, today=dt.date(2026, 11, 26))
+        errors = [(f.rule, f.message) for f in result.findings if f.severity == "error"]
+        assert errors == [], f"example {number}:\n{block}"
