@@ -375,6 +375,8 @@ def test_command(
     cases = sum(len(s.cases) for s in suites)
     failed = sum(s.failed for s in suites)
     uncovered = require_coverage and any(s.uncovered for s in suites)
+    if any(s.error for s in suites):
+        sys.exit(EXIT_ERROR)  # a ruleset that does not load is not a failing test
     sys.exit(EXIT_FINDINGS if failed or uncovered or not cases else EXIT_OK)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import re2
 
 from qrules.errors import RulesetError, source_context
-from qrules.limits import MAX_REGEX_BYTES, REGEX_PROGRAM_SIZE
+from qrules.limits import MAX_EVALUATION_STEPS, MAX_REGEX_BYTES, REGEX_PROGRAM_SIZE
 from qrules.stdlib.core import FUNCTIONS, EvalError
 from qrules.syntax import ast
 from qrules.values import Duration, Percent, show, type_name
@@ -50,6 +50,17 @@ class Env:
     today: dt.date
     bindings: dict[str, Located] = field(default_factory=dict)
     trace: list[DocPath] = field(default_factory=list)
+    steps: int = 0  # list elements visited: nested quantifiers multiply them
+
+    def visit(self, count: int) -> None:
+        """Count elements about to be visited. Every loop is over a finite list, but nested
+        quantifiers over long lists multiply: a budget keeps each evaluation bounded."""
+        self.steps += count
+        if self.steps > MAX_EVALUATION_STEPS:
+            raise EvalError(
+                f"evaluation stopped after {MAX_EVALUATION_STEPS:,} list elements: "
+                "quantifiers nest over lists too long to check"
+            )
 
     def first_read_since(self, mark: int) -> DocPath | None:
         return self.trace[mark] if len(self.trace) > mark else None
@@ -279,6 +290,7 @@ class Compiler:
             if not isinstance(items, list):
                 where = f"{dotted(path)} " if path else ""
                 raise EvalError(f"{where}is a {type_name(items)}, not a list")
+            env.visit(len(items))
             for i, item in enumerate(items):
                 yield item, (None if path is None else (*path, i))
 

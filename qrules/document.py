@@ -9,7 +9,6 @@ batch goes on past it.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import difflib
 import json
 import math
@@ -35,7 +34,7 @@ from qrules.limits import (
     MAX_VALUES,
 )
 from qrules.resources import schema_path
-from qrules.values import Duration, Percent, show
+from qrules.values import Duration, Percent, parse_date, read_untyped, show
 
 try:
     from yaml import CSafeLoader as YamlLoader
@@ -844,21 +843,6 @@ def _fast_compatible(node: Any, in_properties: bool = False) -> bool:
     return True
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A calendar date written YYYY-MM-DD, or None. ``date.fromisoformat`` alone accepts
-    week dates (``2027-W01-1``) and compact forms from Python 3.11 on, so dates would mean
-    different things on different Pythons."""
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _is_date(text: str) -> bool:
     return parse_date(text) is not None
 
@@ -934,7 +918,7 @@ def _convert_untyped(data: Any) -> None:
     items = data.items() if isinstance(data, dict) else enumerate(data)
     for key, value in list(items):
         if isinstance(value, str):
-            data[key] = Duration.parse(value) or Percent.parse(value) or parse_date(value) or value
+            data[key] = read_untyped(value)
         elif isinstance(value, (dict, list)):
             _convert_untyped(value)
 

@@ -16,11 +16,11 @@ from qrules.compile import (
     MissingField,
     RuleInfo,
 )
-from qrules.document import Document, dotted, load_document, parse_date
+from qrules.document import Document, dotted, load_document
 from qrules.findings import DocumentResult, Finding, Related
 from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
-from qrules.values import show
+from qrules.values import parse_date, show
 
 
 def check(

@@ -73,5 +73,14 @@ def source_context(text: str, line: int, column: int) -> str:
     if not 1 <= line <= len(lines):
         return ""
     source_line = lines[line - 1].expandtabs(1)
-    caret = " " * (max(column, 1) - 1) + "^"
-    return f"  {source_line}\n  {caret}"
+    start = max(0, column - 1 - CONTEXT_WIDTH // 2)  # long lines: the part around the caret
+    shown = source_line[start : start + CONTEXT_WIDTH]
+    before, after = (
+        ("…" if start else ""),
+        ("…" if start + CONTEXT_WIDTH < len(source_line) else ""),
+    )
+    caret = " " * (max(column, 1) - 1 - start + len(before)) + "^"
+    return f"  {before}{shown}{after}\n  {caret}"
+
+
+CONTEXT_WIDTH = 120

@@ -18,6 +18,9 @@ MAX_NUMBER_DIGITS = 4_000  # below Python's int-string limit (4,300 digits)
 # could nest deeper than this is first measured on the (iterative) event stream.
 COMPOSE_UNCHECKED_NESTING = 10_000
 
+# Evaluation
+MAX_EVALUATION_STEPS = 1_000_000  # list elements one rule may visit in one agreement
+
 # Rulesets
 MAX_RULESET_BYTES = 512 * 1024  # 40 times the largest built-in; a dense one lints in ~12 s
 MAX_EXPRESSION_DEPTH = 100  # nesting of operators, brackets and calls in one expression
@@ -56,6 +59,13 @@ LIMITS = (
         "instructions",
         "ruleset",
         "error, exit 2",
+    ),
+    Limit(
+        "list elements one rule visits",
+        MAX_EVALUATION_STEPS,
+        "elements",
+        "rule on an agreement",
+        "finding of the rule: cannot evaluate",
     ),
 )
 

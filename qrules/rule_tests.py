@@ -22,6 +22,7 @@ from qrules.document import SUFFIXES
 from qrules.engine import check
 from qrules.errors import QrulesError, UsageError
 from qrules.ruleset import Rulebook, display_path, load_ruleset, resolve
+from qrules.values import parse_date
 
 DIRECTIVE = re.compile(r"^\s*#\s*(expect|today)\s*:\s*(.*?)\s*$")
 EXPECTATION = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)(?:@([0-9]+))?$")
@@ -81,12 +82,12 @@ def read_header(path: Path) -> tuple[tuple[Expectation, ...] | None, dt.date | N
 
 
 def _date(value: str, path: Path) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    parsed = parse_date(value)
+    if parsed is None:
         raise UsageError(
             f"`# today: {value}` is not a date", source=str(path), hint="write # today: YYYY-MM-DD"
-        ) from None
+        )
+    return parsed
 
 
 def _expectations(value: str, path: Path) -> list[Expectation]:

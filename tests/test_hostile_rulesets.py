@@ -151,7 +151,7 @@ def test_rule_tests_report_the_broken_ruleset(hostile: tuple[Path, str, int]) ->
     path, message, line = hostile
     result = invoke("test", path)
     assert_no_traceback(result)
-    assert result.exit_code == 1  # the suite failed: its ruleset cannot be loaded
+    assert result.exit_code == 2  # qrules cannot do its job: the ruleset cannot be loaded
     assert message in located(result.output, path, line)
 
 
@@ -227,7 +227,7 @@ def test_a_ruleset_over_the_size_limit_is_refused_before_reading(tmp_path: Path)
         assert result.exit_code == 2
         assert result.stderr.startswith(f"{path}:1:1: error: the ruleset is larger than")
     result = invoke("test", path)
-    assert result.exit_code == 1 and "larger than" in result.output
+    assert result.exit_code == 2 and "larger than" in result.output
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
@@ -284,6 +284,27 @@ def test_date_arithmetic_beyond_the_calendar_is_a_finding(
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{agreement}:{line}:1: error H-1 cannot evaluate: ")
     assert "cannot be computed: the date would fall outside the years 1 to 9999" in result.stdout
+
+
+def test_nested_quantifiers_over_long_lists_stop_at_the_evaluation_budget(tmp_path: Path) -> None:
+    """Each loop is finite, but 5,000 × 5,000 elements would take minutes: the rule stops at
+    the budget with a finding, and the other rules still run."""
+    agreement = tmp_path / "a.yaml"
+    agreement.write_text("title: t\nx_list:\n" + "  - 1\n" * 5_000, encoding="utf-8")
+    ruleset = tmp_path / "r.qr"
+    ruleset.write_text(
+        rule("require all a in x_list: all b in x_list: a == b")
+        + '\nrule H-2 "title"\n  require title == "other"\n',
+        encoding="utf-8",
+    )
+    result = invoke("check", agreement, "-r", ruleset, "--schema", "none", "--no-config", "-q")
+    assert_no_traceback(result)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert f"{agreement}:2:1: error H-1 cannot evaluate: evaluation stopped after 1,000,000" in (
+        lines[1]
+    )
+    assert lines[0].startswith(f"{agreement}:1:1: error H-2 ")
 
 
 # ---------------------------------------------------------------------------- case 9: RE2

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.values import Duration, Percent, type_name
+from qrules.values import Duration, Percent, parse_date, type_name
 
 
 class EvalError(Exception):
@@ -98,10 +98,10 @@ def _duration(value: Any) -> Duration:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise EvalError(f"date() cannot read {value!r}; write YYYY-MM-DD") from None
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise EvalError(f"date() cannot read {value!r}; write YYYY-MM-DD")
+    return parsed
 
 
 def _number(value: Any) -> float:
