@@ -378,13 +378,16 @@ class Compiler:
         return render
 
 
+MISSING_HOLE, UNKNOWN_HOLE = "(missing)", "(?)"  # what a message shows for a hole it cannot fill
+
+
 def _show_safely(value: ValueFn, env: Env) -> str:
     try:
         return show(value(env))
     except MissingField:
-        return "(missing)"
+        return MISSING_HOLE
     except (EvalError, KeyError):
-        return "(?)"
+        return UNKNOWN_HOLE
 
 
 def _within(blame: DocPath, element: DocPath | None) -> DocPath:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from qrules.compile import (
+    MISSING_HOLE,
+    UNKNOWN_HOLE,
     CompiledRule,
     CompiledTerm,
     CompiledTier,
@@ -154,7 +156,8 @@ def _failure(
         except (MissingField, EvalError):
             hint = None
     if isinstance(error, MissingField):
-        path, message = error.path, f"{dotted(error.path)} is missing"
+        path = error.path
+        message = f"{_explanation(check, env)} — `{dotted(error.path)}` is missing"
     else:
         path, message = (env.trace[-1] if env.trace else ()), f"cannot evaluate: {error}"
     return _finding(
@@ -166,6 +169,16 @@ def _failure(
         hint=hint,
         tier="reject" if isinstance(check, CompiledTerm) else None,
     )
+
+
+def _explanation(check: CompiledRule | CompiledTerm, env: Env) -> str:
+    """What the rule says is wrong, for a finding about a missing field: its own message
+    when that reads whole without the field, else its title."""
+    if isinstance(check, CompiledRule) and check.message is not None:
+        text = check.message(env)
+        if MISSING_HOLE not in text and UNKNOWN_HOLE not in text:
+            return text
+    return check.info.title
 
 
 def _finding(

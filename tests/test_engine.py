@@ -90,8 +90,24 @@ def test_a_missing_field_is_never_a_silent_pass(write: Write) -> None:
     path = agreement(write)
     assert findings_of(rules, path) == [("N", 20, 1)]  # at `audits`, the nearest parent
     result = check(load_ruleset(path.parent / "rules.qr"), path, today=TODAY)
-    assert result.findings[0].message == "audits.notice is missing"
+    assert result.findings[0].message == "t — `audits.notice` is missing"  # the title: no message
     assert result.findings[0].path == "audits.notice"
+
+
+def test_a_missing_field_keeps_the_rules_explanation(write: Write) -> None:
+    rules = (
+        'ruleset t\nrule N "Audit notice"\n  require audits.notice <= 10 days\n'
+        '  message "We may audit at short notice"\n'
+        'rule M "Notice shown"\n  require audits.notice <= 10 days\n'
+        '  message "Notice {audits.notice} is too long"\n'
+    )
+    path = agreement(write)
+    findings_of(rules, path)
+    result = check(load_ruleset(path.parent / "rules.qr"), path, today=TODAY)
+    assert [f.message for f in result.findings] == [
+        "Notice shown — `audits.notice` is missing",  # its message needs the missing field
+        "We may audit at short notice — `audits.notice` is missing",
+    ]
 
 
 def test_when_guards_a_missing_field(write: Write) -> None:
@@ -223,7 +239,7 @@ def test_terms_flag_needless_stringency(write: Write) -> None:
 def test_a_missing_term_field_is_rejected(write: Write) -> None:
     base = AGREEMENT.replace("records:\n  retention: 2 years\n", "")
     found = [f for f in term_findings(write, base) if f[0] == "RET"]
-    assert found == [("RET", "error", "reject", None, "records is missing")]
+    assert found == [("RET", "error", "reject", None, "Record retention — `records` is missing")]
 
 
 WAIVED_RULES = 'ruleset t\nrule AUDIT "t"\n  require audits.right_to_audit == true\n'
