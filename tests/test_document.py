@@ -333,7 +333,7 @@ MUTATIONS = [
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(AGREEMENTS), st.data())
 def test_fast_validity_agrees_with_jsonschema(path: Path, data: st.DataObject) -> None:
-    from qrules.document import _validator
+    from qrules.document.validate import validator_for as _validator
     from qrules.resources import schema_path
 
     validator, is_valid, _ = _validator(str(schema_path()))

@@ -1,0 +1,24 @@
+"""Agreement files → plain values + a source map, strictly; problems become findings.
+
+The steps, one module each: ``read`` (bytes → text), ``strict_yaml`` (text → values and
+marks; ``json_nodes`` for JSON), ``validate`` (the schema, and typed values), ``load`` (the
+steps in order); ``files`` finds agreements below folders; ``model`` is the Document.
+"""
+
+from qrules.document.files import SUFFIXES, agreement_files
+from qrules.document.load import load_document, parse_document
+from qrules.document.model import LOADER_TITLES, DocPath, Document, Location, dotted
+from qrules.document.validate import AGREEMENT_VERSION
+
+__all__ = [
+    "AGREEMENT_VERSION",
+    "LOADER_TITLES",
+    "SUFFIXES",
+    "DocPath",
+    "Document",
+    "Location",
+    "agreement_files",
+    "dotted",
+    "load_document",
+    "parse_document",
+]

@@ -1,0 +1,364 @@
+"""Text → values and a source map, strictly: libyaml composes (JSON goes through qrules' own
+reader to the same nodes), then one pass builds plain values while recording every value's
+line and column (faster than ``yaml.load``, which builds the same values without marks).
+
+A contract must mean one thing, so duplicate keys, tags, merge keys, numbers too long or
+not finite, and nesting or expansion beyond the limits are problems of the document, at
+their place; values YAML 1.1 and 1.2 read differently are recorded for a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from qrules.document.json_nodes import JsonError, compose_json, json_location
+from qrules.document.model import DocPath, Document, Location, excerpt
+from qrules.limits import COMPOSE_UNCHECKED_NESTING, MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUES
+
+try:
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover - libyaml missing: slower, same results
+    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+# libyaml reports a reader error's position in bytes of UTF-8, PyYAML in characters.
+_READER_COUNTS_BYTES = YamlLoader.__name__ == "CSafeLoader"
+
+
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+
+class _Loader(YamlLoader):
+    """libyaml's safe loader with plain-scalar tag resolution memoised: keys and values
+    repeat across thousands of agreements, and resolving runs regexes in Python."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 50_000:
+                _RESOLVED[key] = tag
+        return tag
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+_NODE_KINDS = {f"{_TAG}map": yaml.MappingNode, f"{_TAG}seq": yaml.SequenceNode} | {
+    tag: yaml.ScalarNode for tag in _SCALAR_TAGS
+}
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
+
+
+def compose(text: str, document: Document) -> yaml.Node | None:
+    if document.path.endswith(".json"):
+        return _compose_json(text, document)
+    if not text.strip():
+        document.problem("yaml-syntax", "the agreement is empty")
+        return None
+    too_deep = _too_deep(text)
+    if too_deep:
+        document.problem(
+            "yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}", at=too_deep
+        )
+        return None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        document.problem(
+            "yaml-syntax",
+            _yaml_message(error),
+            at=(mark.line + 1, mark.column + 1) if mark else (1, 1),
+            hint=_yaml_hint(error),
+        )
+    except yaml.reader.ReaderError as error:
+        document.problem(
+            "yaml-syntax",
+            f"character {_codepoint(error.character)} is not allowed: {error.reason}",
+            at=_reader_place(text, error.position),
+            hint="remove the character, or write it as an escape in a double-quoted string",
+        )
+    except yaml.YAMLError as error:
+        document.problem("yaml-syntax", str(error))
+    except RecursionError:
+        document.problem("yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}")
+    else:
+        if root is None:
+            document.problem("yaml-syntax", "the agreement is empty")
+        return root
+    return None
+
+
+def _too_deep(text: str) -> Location | None:
+    """Where the text nests deeper than the limit, for text that might nest deep enough to
+    overflow libyaml's recursive composer. Each level of flow or same-line nesting costs
+    one of ``[ { - ?``, and block nesting needs ever longer indentation, so counting them
+    bounds the depth cheaply; only past that bound is the event stream walked."""
+    openers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    if openers <= COMPOSE_UNCHECKED_NESTING:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _place(event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, at its place
+    return None
+
+
+def _compose_json(text: str, document: Document) -> yaml.Node | None:
+    try:
+        return compose_json(text)
+    except JsonError as error:
+        rule = "yaml-limits" if error.limit else "yaml-syntax"
+        message = f"the agreement has {error.message}" if error.limit else error.message
+        document.problem(rule, message, at=json_location(text, error.position))
+        return None
+
+
+def _codepoint(character: Any) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
+
+
+def _reader_place(text: str, position: int) -> Location:
+    """Where libyaml's reader stopped, as the line and column a person counts."""
+    if _READER_COUNTS_BYTES:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    else:
+        before = text[:position]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (error.context, error.problem) if p]
+    message = "; ".join(parts) or "invalid YAML"
+    if "expected a single document" in message:
+        return "the file holds more than one YAML document; an agreement is one document"
+    return message
+
+
+INDENTATION = "check the indentation of this line against the lines above"
+
+
+YAML_HINTS = {  # a clue in libyaml's message → what to do about it
+    "tab character": "YAML indents with spaces, not tabs",
+    "'\\t'": "YAML indents with spaces, not tabs",
+    "mapping values are not allowed": "a value holding `: ` needs quotes, or a key is misplaced",
+    "did not find expected key": INDENTATION,
+    "did not find expected '-'": INDENTATION,
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "found undefined alias": "an alias (*name) needs its anchor (&name) above it",
+}
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str | None:
+    text = f"{error.context} {error.problem}"
+    return next((hint for clue, hint in YAML_HINTS.items() if clue in text), None)
+
+
+class Builder:
+    """Builds values from nodes, recording marks; enforces the strict-loading rules."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.values = 0
+        self.aborted = False
+
+    def build(self, node: yaml.Node, path: DocPath, depth: int) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES or depth > MAX_DEPTH:
+            self._abort(node, depth)
+            return None
+        if not isinstance(node, _NODE_KINDS.get(node.tag, ())):
+            self._bad_tag(node, path)
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, path, depth)
+        assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node, path)
+
+    def _abort(self, node: yaml.Node, depth: int) -> None:
+        if not self.aborted:
+            what = (
+                f"nesting deeper than {MAX_DEPTH}"
+                if depth > MAX_DEPTH
+                else (f"more than {MAX_VALUES:,} values (aliases expanding without bound?)")
+            )
+            self.document.problem(
+                "yaml-limits",
+                f"the agreement has {what}",
+                at=_place(node),
+            )
+        self.aborted = True
+
+    def _mark(self, path: DocPath, node: yaml.Node) -> None:
+        self.document.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _mapping(self, node: yaml.MappingNode, path: DocPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            child = (*path, key)
+            if key in result:
+                first = self.document.locations[child][0]
+                self.document.problem(
+                    "duplicate-key",
+                    f"duplicate key `{key}` (first on line {first}); "
+                    "a contract must mean one thing",
+                    at=_place(key_node),
+                    hint="remove one of the two, or merge them",
+                )
+                continue
+            self._mark(child, key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        if node.tag == f"{_TAG}merge":
+            self.document.problem(
+                "yaml-tag",
+                "merge keys (`<<`) are not allowed in agreements; write the fields out",
+                at=_place(node),
+            )
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.document.problem(
+                "yaml-syntax",
+                "a key must be a plain name, not a list or mapping",
+                at=_place(node),
+            )
+            return None
+        if node.tag not in _SCALAR_TAGS:
+            self._bad_tag(node, ())
+            return None
+        return str(node.value)
+
+    def _sequence(self, node: yaml.SequenceNode, path: DocPath, depth: int) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            self._mark(child, item)
+            items.append(self.build(item, child, depth + 1))
+        return items
+
+    def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
+        # Dates stay text until the schema says a field is a date: JSON has no dates, and
+        # the schema sees the agreement as an editor would.
+        if node.tag in (f"{_TAG}str", f"{_TAG}timestamp"):
+            return node.value
+        problem = _scalar_problem(node)
+        if problem:
+            self.document.dropped.add(path)
+            self.document.problem(*problem, at=_place(node))
+            return None
+        value = _construct(node)
+        if not node.style and _retyped(node.value, value):
+            self.document.written_as[path] = node.value
+            if _is_yaml11_only(node.value, value):
+                self.document.ambiguous.add(path)
+        return value
+
+    def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
+        self.document.dropped.add(path)
+        tag = node.tag.replace(_TAG, "!!")
+        if node.tag in _NODE_KINDS:
+            kind = _KIND_NAMES.get(type(node), "a single value")
+            message = f"the tag {tag} cannot mark {kind}"
+        else:
+            message = f"the tag {tag} is not allowed: agreements hold plain values only"
+        self.document.problem(
+            "yaml-tag",
+            message,
+            at=_place(node),
+            hint="remove the tag; qrules never constructs objects from YAML",
+        )
+
+
+_KIND_NAMES: dict[type, str] = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
+
+
+def _place(node: yaml.Node | yaml.Event) -> Location:
+    """A node's or event's 1-based line and column."""
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _construct(node: yaml.ScalarNode) -> Any:
+    kind = node.tag.rsplit(":", 1)[1]
+    return getattr(_CONSTRUCTOR, f"construct_yaml_{kind}")(node)
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> tuple[str, str] | None:
+    """Why a typed scalar cannot become a value: an explicit tag on text that is not of its
+    type (``!!int abc``), a number too long for Python, or one that is not finite."""
+    kind = node.tag.rsplit(":", 1)[1]
+    if kind in ("int", "float") and len(node.value) > MAX_NUMBER_DIGITS:
+        digits = f"{len(node.value):,} digits; the limit is {MAX_NUMBER_DIGITS:,}"
+        return "yaml-limits", f"the agreement has a number of {digits}"
+    try:
+        value = _construct(node)
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
+        written = f"`{excerpt(node.value)}`" if node.value else "an empty value"
+        return "yaml-tag", f"{written} is not a valid {kind} (tagged !!{kind})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "non-finite", f"`{excerpt(node.value)}` is not a finite number"
+    return None
+
+
+# YAML 1.2's core schema, for plain scalars that YAML 1.1 (PyYAML) reads otherwise.
+_YAML12_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+_YAML12_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+_YAML12_BOOL = {word: True for word in ("true", "True", "TRUE")} | {
+    word: False for word in ("false", "False", "FALSE")
+}
+
+
+def yaml12_reading(text: str) -> Any:
+    """What a YAML 1.2 reader makes of a plain scalar (strings for anything else)."""
+    if text in _YAML12_BOOL:
+        return _YAML12_BOOL[text]
+    if _YAML12_INT.fullmatch(text):
+        return int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10)
+    if _YAML12_FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _retyped(text: str, value: Any) -> bool:
+    """A plain scalar that does not read back as written (``NO``, ``1.10``, ``0777``)."""
+    if isinstance(value, bool):
+        return text.lower() not in ("true", "false")
+    return isinstance(value, (int, float)) and str(value) != text.lstrip("+")
+
+
+def _is_yaml11_only(text: str, value: Any) -> bool:
+    """Plain scalars YAML 1.1 and 1.2 readers disagree on (``NO``, ``0777``, ``1:30``); the
+    same number written with more digits (``0.10``, ``1.50``) means the same to both."""
+    other = yaml12_reading(text)
+    return type(other) is not type(value) or other != value

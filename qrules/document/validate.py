@@ -1,0 +1,330 @@
+"""Values → checked against the agreement's JSON Schema and typed where the schema says so
+(durations, percentages, dates); without a schema, text that reads exactly as one of them.
+
+Most agreements are valid: code fastjsonschema generates says so, and jsonschema runs only
+to explain an invalid one. A schema is compiled once per file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from qrules.document.model import DocPath, Document, dotted, excerpt
+from qrules.document.strict_yaml import yaml12_reading
+from qrules.resources import schema_path
+from qrules.values import Duration, Percent, parse_date, read_untyped, show
+
+AGREEMENT_VERSION = "qrules/v1"
+
+
+def choose_schema(document: Document, schema: str | Path | None) -> str | None:
+    if schema in (None, "none"):
+        return None
+    if schema != "auto":
+        return str(schema)
+    declared = document.data.get("agreement")
+    if declared == AGREEMENT_VERSION:
+        return str(schema_path())
+    if declared is not None:
+        document.problem(
+            "schema",
+            f"unknown agreement format {show(declared)}; this qrules reads {AGREEMENT_VERSION}",
+            ("agreement",),
+            hint=f"write `agreement: {AGREEMENT_VERSION}`, or check with --schema FILE|none",
+        )
+    return None
+
+
+def validate(document: Document, schema_file: str | None) -> None:
+    if schema_file is None:
+        _convert_untyped(document.data)
+        _report_yaml11(document, set())
+        return
+    validator, is_valid, typed_paths = validator_for(schema_file)
+    flagged: set[DocPath] = set()
+    if not is_valid(document.data):
+        for error in validator.iter_errors(document.data):
+            path = tuple(error.absolute_path)
+            flagged.add(path)
+            _schema_finding(document, error, path)
+    _report_yaml11(document, flagged)
+    for path, kind in _convert_typed(document.data, typed_paths):
+        if path not in flagged:  # the pattern passed: a number too large to mean anything
+            document.problem(
+                "schema",
+                f"{dotted(path)}: `{excerpt(_get(document.data, path))}` is not a usable {kind}",
+                path,
+            )
+            _refuse(document, path)
+
+
+def _refuse(document: Document, path: DocPath) -> None:
+    """Take out a value the loader has reported, so that no rule reports it again."""
+    document.dropped.add(path)
+    parent = _get(document.data, path[:-1])
+    parent[path[-1]] = None
+
+
+def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
+    from jsonschema.exceptions import best_match
+
+    best = best_match([error]) or error
+    path = tuple(best.absolute_path) or path
+    if path in document.dropped:
+        return  # the loader has said why this value is unusable
+    if best.validator == "additionalProperties":
+        for key in _unknown_keys(best):
+            document.problem(
+                "schema",
+                f"unknown field `{key}` in {dotted(path) or 'the agreement'}",
+                (*path, key),
+                hint=_typo_hint(best, key),
+            )
+        return
+    message = _schema_message(best, path, document)
+    document.problem("schema", message, path, hint=_schema_hint(best, path, document))
+
+
+def _schema_message(error: Any, path: DocPath, document: Document) -> str:
+    where = dotted(path) or "the agreement"
+    written = document.written_as.get(path)
+    if error.validator == "type" and written is not None:
+        reading = _yaml_reading(error.instance)
+        reading += " (YAML 1.1)" if isinstance(error.instance, bool) else ""
+        return f"{where}: `{written}` is read as {reading}, not a {error.validator_value}"
+    if error.validator == "enum":
+        return f"{where}: {show(error.instance)} is not an allowed value"
+    return f"{where}: {error.message}"
+
+
+def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
+    written = document.written_as.get(path)
+    if error.validator == "type" and written is not None:
+        return f'quote it: "{written}"'
+    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "duration":
+        return 'write a duration such as "30 days", "24 hours" or "3 years"'
+    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "percent":
+        return 'write a percentage such as "85%"'
+    if error.validator == "enum":
+        return "one of: " + ", ".join(show(v) for v in error.validator_value)
+    return None
+
+
+def _unknown_keys(error: Any) -> list[str]:
+    known = error.schema.get("properties", {})
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    return [
+        key
+        for key in error.instance
+        if key not in known and not any(p.search(key) for p in patterns)
+    ]
+
+
+def _typo_hint(error: Any, key: str) -> str | None:
+    allowed = sorted(error.schema.get("properties", {}))
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"allowed here: {', '.join(allowed)}; extension fields start with x-"
+
+
+def _yaml_reading(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {show(value)}"
+    if isinstance(value, str):
+        return "a string"
+    return f"the number {show(value)}"
+
+
+def _report_yaml11(document: Document, flagged: set[DocPath]) -> None:
+    for path, written in document.written_as.items():
+        if path in flagged or path not in document.ambiguous:
+            continue
+        value = _get(document.data, path)
+        other = _yaml_reading(yaml12_reading(written))
+        document.problem(
+            "yaml-ambiguous",
+            f"{dotted(path)}: `{written}` is {_yaml_reading(value)} to YAML 1.1 readers "
+            f"and {other} to YAML 1.2 readers",
+            path,
+            severity="warning",
+            hint=f'write {show(value)} if that is meant, or quote it: "{written}"',
+        )
+
+
+def _get(data: Any, path: DocPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+@cache
+def validator_for(schema_file: str) -> tuple[Any, Callable[[Any], bool], dict[str, Any]]:
+    """Once per schema file: jsonschema's validator (for messages), a fast validity test,
+    and the schema's typed paths."""
+    import jsonschema
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema, Draft202012Validator)
+    validator = validator_class(schema, format_checker=FormatChecker())
+    return validator, _fast_validity(schema, validator), _typed_paths(schema)
+
+
+def _fast_validity(schema: dict[str, Any], validator: Any) -> Callable[[Any], bool]:
+    """Most agreements are valid: fastjsonschema's generated code says so several times
+    faster than jsonschema, which then only runs to explain an invalid one. A schema that
+    fastjsonschema cannot compile (2020-12-only keywords) uses jsonschema alone."""
+    if not _fast_compatible(schema):
+        return validator.is_valid
+    import fastjsonschema
+
+    try:
+        fast = fastjsonschema.compile(schema, formats={"date": _is_date})
+    except fastjsonschema.JsonSchemaDefinitionException:
+        return validator.is_valid
+
+    def is_valid(data: Any) -> bool:
+        try:
+            fast(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return is_valid
+
+
+# Keywords whose meaning fastjsonschema (drafts 4-7) and jsonschema (2020-12) share.
+FAST_KEYWORDS = {
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "items",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "uniqueItems",
+    "multipleOf",
+    "default",
+    "examples",
+    "x-qrules-type",
+}
+
+
+def _fast_compatible(node: Any, in_properties: bool = False) -> bool:
+    if isinstance(node, list):
+        return all(_fast_compatible(item) for item in node)
+    if not isinstance(node, dict):
+        return True
+    for key, value in node.items():
+        if not in_properties and key not in FAST_KEYWORDS:
+            return False
+        named = key in ("properties", "patternProperties", "$defs", "definitions")
+        if not _fast_compatible(value, in_properties=named):
+            return False
+    return True
+
+
+def _is_date(text: str) -> bool:
+    return parse_date(text) is not None
+
+
+def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
+    """``{"change_control": {"notification": "duration"}, "parties": {"*": {...}}}``."""
+    defs = schema.get("$defs", {})
+
+    def walk(node: dict[str, Any], depth: int) -> Any:
+        if depth > 20:
+            return None
+        if "$ref" in node:
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        if "x-qrules-type" in node:
+            return node["x-qrules-type"]
+        if node.get("format") == "date":
+            return "date"
+        tree: dict[str, Any] = {}
+        for key, child in node.get("properties", {}).items():
+            sub = walk(child, depth + 1)
+            if sub:
+                tree[key] = sub
+        if isinstance(node.get("items"), dict):
+            sub = walk(node["items"], depth + 1)
+            if sub:
+                tree["*"] = sub
+        return tree
+
+    result = walk(schema, 0)
+    return result if isinstance(result, dict) else {}
+
+
+def _convert_typed(
+    data: Any, tree: dict[str, Any], path: DocPath = ()
+) -> Iterator[tuple[DocPath, str]]:
+    """Type the strings the schema types; yields the path and kind of each that cannot be."""
+    for key, sub in tree.items():
+        for container, index in _children(data, key):
+            if isinstance(sub, str):
+                written = container[index]
+                container[index] = _typed(written, sub)
+                if isinstance(written, str) and container[index] is written:
+                    yield (*path, index), sub
+            else:
+                yield from _convert_typed(container[index], sub, (*path, index))
+
+
+def _children(data: Any, key: str) -> Iterator[tuple[Any, Any]]:
+    if key == "*" and isinstance(data, list):
+        yield from ((data, i) for i in range(len(data)))
+    elif isinstance(data, dict) and key in data:
+        yield data, key
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    parsed: Any = None
+    if kind == "duration":
+        parsed = Duration.parse(value)
+    elif kind == "percent":
+        parsed = Percent.parse(value)
+    elif kind == "date":
+        parsed = parse_date(value)
+    return value if parsed is None else parsed
+
+
+def _convert_untyped(data: Any) -> None:
+    """Without a schema, strings that read exactly as a duration or percentage become one."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in list(items):
+        if isinstance(value, str):
+            data[key] = read_untyped(value)
+        elif isinstance(value, (dict, list)):
+            _convert_untyped(value)
