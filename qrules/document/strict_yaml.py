@@ -77,12 +77,13 @@ def compose(text: str, document: Document) -> yaml.Node | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        document.problem(
-            "yaml-syntax",
-            _yaml_message(error),
-            at=(mark.line + 1, mark.column + 1) if mark else (1, 1),
-            hint=_yaml_hint(error),
-        )
+        at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit (PyYAML 6.0.4+)
+            document.problem(
+                "yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}", at=at
+            )
+        else:
+            document.problem("yaml-syntax", _yaml_message(error), at=at, hint=_yaml_hint(error))
     except yaml.reader.ReaderError as error:
         document.problem(
             "yaml-syntax",
