@@ -7,6 +7,9 @@ by the source line with a caret and the hint; never as a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class QrulesError(Exception):
     """Base class: something qrules cannot work with, located in a source file."""
@@ -65,6 +68,15 @@ class RulesetError(QrulesError):
 
 class UsageError(QrulesError):
     """A bad option or argument (a sampling lot of 1, an unknown AQL...)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, list_them: bool = True) -> str | None:
+    """A hint naming the closest choice, else (when few) all of them."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"one of: {', '.join(options)}" if list_them and len(options) <= 12 else None
 
 
 def source_context(text: str, line: int, column: int) -> str:

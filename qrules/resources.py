@@ -30,3 +30,7 @@ def rulesets_dir() -> Path:
 
 def schema_path() -> Path:
     return PACKAGE_DIR / "schema" / "agreement.schema.json"
+
+
+def config_schema_path() -> Path:
+    return PACKAGE_DIR / "schema" / "config.schema.json"

@@ -147,98 +147,120 @@ def test_without_paths_or_configuration_qrules_asks_for_paths(repo: Path) -> Non
 BAD_CONFIGURATIONS = {
     "unknown key": (
         "fail_on: error\n",
-        ".qrules.yaml:1:1: error: unknown key `fail_on` in the configuration\n"
-        "  fail_on: error\n  ^\nhint: did you mean `fail-on`?\n",
+        ".qrules.yaml:1:1: error: unknown field `fail_on` in the configuration\n"
+        "  fail_on: error\n"
+        "  ^\n"
+        "hint: did you mean `fail-on`?\n",
     ),
     "bad fail-on": (
         "fail-on: fatal\n",
-        ".qrules.yaml:1:10: error: fail-on must be one of error, warning, note, not `fatal`\n"
-        "  fail-on: fatal\n           ^\n",
+        ".qrules.yaml:1:1: error: fail-on: fatal is not an allowed value\n"
+        "  fail-on: fatal\n"
+        "  ^\n"
+        "hint: one of: error, warning, note\n",
     ),
     "duplicate key": (
         "fail-on: error\nfail-on: note\n",
         ".qrules.yaml:2:1: error: duplicate key `fail-on` (first on line 1)\n"
-        "  fail-on: note\n  ^\n",
+        "  fail-on: note\n"
+        "  ^\n"
+        "hint: remove one of the two, or merge them\n",
     ),
     "missing ruleset file": (
         "rulesets: [polcy.qr]\n",
         ".qrules.yaml:1:12: error: no ruleset file or folder `polcy.qr`\n"
-        "  rulesets: [polcy.qr]\n             ^\n"
+        "  rulesets: [polcy.qr]\n"
+        "             ^\n"
         "hint: paths are relative to the folder of .qrules.yaml\n",
     ),
     "unknown built-in ruleset": (
         "rulesets:\n  - iso9000\n",
         ".qrules.yaml:2:5: error: no built-in ruleset `iso9000` and no such file\n"
-        "    - iso9000\n      ^\nhint: did you mean `iso9001`?\n",
+        "    - iso9000\n"
+        "      ^\n"
+        "hint: did you mean `iso9001`?\n",
     ),
     "override without reason": (
         "rules:\n  QS-AUDIT:\n    severity: warning\n",
-        ".qrules.yaml:2:3: error: rules.QS-AUDIT needs a reason\n    QS-AUDIT:\n    ^\n"
-        "hint: say why the rule is changed, e.g. reason: Agreed with the Quality Director\n",
+        ".qrules.yaml:2:3: error: rules.QS-AUDIT: 'reason' is a required property\n"
+        "    QS-AUDIT:\n"
+        "    ^\n"
+        "hint: add `reason`\n",
     ),
     "override that changes nothing": (
         "rules:\n  QS-AUDIT:\n    reason: just because\n",
-        ".qrules.yaml:2:3: error: rules.QS-AUDIT changes nothing\n    QS-AUDIT:\n    ^\n"
+        ".qrules.yaml:2:3: error: rules.QS-AUDIT changes nothing\n"
+        "    QS-AUDIT:\n"
+        "    ^\n"
         "hint: give severity: error|warning|note, or disabled: true\n",
     ),
     "disabled with a severity": (
         "rules:\n  QS-AUDIT: {disabled: true, severity: note, reason: x}\n",
-        ".qrules.yaml:2:3: error: rules.QS-AUDIT: a disabled rule has no severity; give one or "
-        "the other\n    QS-AUDIT: {disabled: true, severity: note, reason: x}\n    ^\n",
+        ".qrules.yaml:2:3: error: rules.QS-AUDIT: a disabled rule has no severity; give one or the other\n"
+        "    QS-AUDIT: {disabled: true, severity: note, reason: x}\n"
+        "    ^\n",
     ),
     "yes is not a boolean": (
         "rules:\n  QS-AUDIT:\n    disabled: yes\n    reason: x\n",
-        ".qrules.yaml:3:15: error: rules.QS-AUDIT.disabled must be true or false, not `yes`\n"
-        "      disabled: yes\n                ^\n"
-        "hint: YAML readers disagree on `yes`; write true or false\n",
+        ".qrules.yaml:3:5: error: rules.QS-AUDIT.disabled: `yes` is the boolean true to YAML 1.1 readers and a string to YAML 1.2 readers\n"
+        "      disabled: yes\n"
+        "      ^\n"
+        'hint: write true if that is meant, or quote it: "yes"\n',
     ),
     "unknown override key": (
         "rules:\n  QS-AUDIT:\n    level: note\n    reason: x\n",
-        ".qrules.yaml:3:5: error: unknown key `level` in rules.QS-AUDIT\n"
-        "      level: note\n      ^\nhint: one of: severity, disabled, reason\n",
+        ".qrules.yaml:3:5: error: unknown field `level` in rules.QS-AUDIT\n"
+        "      level: note\n"
+        "      ^\n"
+        "hint: allowed here: disabled, reason, severity\n",
     ),
     "a reason that is not text": (
         "rules:\n  QS-AUDIT:\n    disabled: true\n    reason: 2027\n",
-        ".qrules.yaml:4:13: error: rules.QS-AUDIT.reason must be text, not `2027`\n"
-        '      reason: 2027\n              ^\nhint: quote it: "2027"\n',
+        ".qrules.yaml:4:5: error: rules.QS-AUDIT.reason: 2027 is not of type 'string'\n"
+        "      reason: 2027\n"
+        "      ^\n"
+        'hint: quote it: "2027"\n',
     ),
     "reading the agreement cannot be turned off": (
         "rules:\n  yaml-syntax: {disabled: true, reason: x}\n",
-        ".qrules.yaml:2:3: error: yaml-syntax cannot be overridden: an agreement qrules cannot "
-        "read must never pass\n    yaml-syntax: {disabled: true, reason: x}\n    ^\n",
+        ".qrules.yaml:2:3: error: yaml-syntax cannot be overridden: an agreement qrules cannot read must never pass\n"
+        "    yaml-syntax: {disabled: true, reason: x}\n"
+        "    ^\n",
     ),
     "empty include": (
         "include: []\n",
-        ".qrules.yaml:1:10: error: include is empty: list at least one, or leave the key out\n"
-        "  include: []\n           ^\n",
+        ".qrules.yaml:1:1: error: include: [] should be non-empty\n  include: []\n  ^\n",
     ),
     "pattern leaving the folder": (
         "exclude: [../other/*.yaml]\n",
-        ".qrules.yaml:1:11: error: the pattern `../other/*.yaml` leaves the configuration's "
-        "folder\n  exclude: [../other/*.yaml]\n            ^\n"
+        ".qrules.yaml:1:11: error: the pattern `../other/*.yaml` leaves the configuration's folder\n"
+        "  exclude: [../other/*.yaml]\n"
+        "            ^\n"
         "hint: patterns are relative to the folder of .qrules.yaml; `..` cannot match\n",
     ),
     "missing schema file": (
         "schema: nope.json\n",
-        ".qrules.yaml:1:9: error: schema must be auto, none or a JSON Schema file; there is no "
-        "file `nope.json`\n  schema: nope.json\n          ^\n"
+        ".qrules.yaml:1:1: error: schema must be auto, none or a JSON Schema file; there is no file `nope.json`\n"
+        "  schema: nope.json\n"
+        "  ^\n"
         "hint: paths are relative to the folder of .qrules.yaml\n",
     ),
     "a YAML tag": (
         "rulesets: !!python/object:os.system x\n",
-        ".qrules.yaml:1:11: error: the tag !!python/object:os.system is not allowed in "
-        ".qrules.yaml\n  rulesets: !!python/object:os.system x\n            ^\n"
-        "hint: remove the tag: the configuration holds plain values only\n",
+        ".qrules.yaml:1:11: error: the tag !!python/object:os.system is not allowed: a configuration holds plain values only\n"
+        "  rulesets: !!python/object:os.system x\n"
+        "            ^\n"
+        "hint: remove the tag; qrules never constructs objects from YAML\n",
     ),
     "not a mapping": (
         "- iso9001\n",
-        ".qrules.yaml:1:1: error: the configuration must be a mapping of keys to values\n"
-        "  - iso9001\n  ^\n",
+        ".qrules.yaml:1:1: error: a configuration is a mapping of fields, not a list\n"
+        "  - iso9001\n"
+        "  ^\n",
     ),
     "invalid YAML": (
         "rulesets: [iso9001\n",
-        ".qrules.yaml:2:1: error: invalid YAML: while parsing a flow sequence; did not find "
-        "expected ',' or ']'\n",
+        ".qrules.yaml:2:1: error: while parsing a flow sequence; did not find expected ',' or ']'\n",
     ),
 }
 

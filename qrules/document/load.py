@@ -37,7 +37,9 @@ def parse_document(text: str, document: Document, schema: str | Path | None = "a
     if builder.aborted:
         return document
     if not isinstance(data, dict):
-        document.problem("yaml-syntax", f"an agreement is a mapping of fields, not a {_kind(data)}")
+        document.problem(
+            "yaml-syntax", f"{document.a_kind} is a mapping of fields, not a {_kind(data)}"
+        )
         return document
     document.data = data
     validate(document, choose_schema(document, schema))

@@ -24,6 +24,13 @@ class Document:
     written_as: dict[DocPath, str] = field(default_factory=dict)  # plain scalars YAML re-typed
     ambiguous: set[DocPath] = field(default_factory=set)  # ... that YAML 1.1 and 1.2 read apart
     dropped: set[DocPath] = field(default_factory=set)  # values refused by the loader
+    kind: str = "agreement"  # what messages call the file ("configuration" for .qrules.yaml)
+    empty: bool = False  # no content at all, or only comments
+
+    @property
+    def a_kind(self) -> str:
+        """``an agreement``, ``a configuration``: for messages."""
+        return f"{'an' if self.kind[0] in 'aeiou' else 'a'} {self.kind}"
 
     @property
     def readable(self) -> bool:

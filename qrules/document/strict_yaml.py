@@ -65,12 +65,13 @@ def compose(text: str, document: Document) -> yaml.Node | None:
     if document.path.endswith(".json"):
         return _compose_json(text, document)
     if not text.strip():
-        document.problem("yaml-syntax", "the agreement is empty")
+        document.empty = True
+        document.problem("yaml-syntax", f"the {document.kind} is empty")
         return None
     too_deep = _too_deep(text)
     if too_deep:
         document.problem(
-            "yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}", at=too_deep
+            "yaml-limits", f"the {document.kind} has nesting deeper than {MAX_DEPTH}", at=too_deep
         )
         return None
     try:
@@ -80,7 +81,7 @@ def compose(text: str, document: Document) -> yaml.Node | None:
         at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "maximum nesting depth" in str(error.problem):  # libyaml's own limit (PyYAML 6.0.4+)
             document.problem(
-                "yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}", at=at
+                "yaml-limits", f"the {document.kind} has nesting deeper than {MAX_DEPTH}", at=at
             )
         else:
             document.problem("yaml-syntax", _yaml_message(error), at=at, hint=_yaml_hint(error))
@@ -94,10 +95,11 @@ def compose(text: str, document: Document) -> yaml.Node | None:
     except yaml.YAMLError as error:
         document.problem("yaml-syntax", str(error))
     except RecursionError:
-        document.problem("yaml-limits", f"the agreement has nesting deeper than {MAX_DEPTH}")
+        document.problem("yaml-limits", f"the {document.kind} has nesting deeper than {MAX_DEPTH}")
     else:
         if root is None:
-            document.problem("yaml-syntax", "the agreement is empty")
+            document.empty = True
+            document.problem("yaml-syntax", f"the {document.kind} is empty")
         return root
     return None
 
@@ -129,7 +131,7 @@ def _compose_json(text: str, document: Document) -> yaml.Node | None:
         return compose_json(text)
     except JsonError as error:
         rule = "yaml-limits" if error.limit else "yaml-syntax"
-        message = f"the agreement has {error.message}" if error.limit else error.message
+        message = f"the {document.kind} has {error.message}" if error.limit else error.message
         document.problem(rule, message, at=json_location(text, error.position))
         return None
 
@@ -207,7 +209,7 @@ class Builder:
             )
             self.document.problem(
                 "yaml-limits",
-                f"the agreement has {what}",
+                f"the {self.document.kind} has {what}",
                 at=_place(node),
             )
         self.aborted = True
@@ -226,8 +228,12 @@ class Builder:
                 first = self.document.locations[child][0]
                 self.document.problem(
                     "duplicate-key",
-                    f"duplicate key `{key}` (first on line {first}); "
-                    "a contract must mean one thing",
+                    f"duplicate key `{key}` (first on line {first})"
+                    + (
+                        "; a contract must mean one thing"
+                        if self.document.kind == "agreement"
+                        else ""
+                    ),
                     at=_place(key_node),
                     hint="remove one of the two, or merge them",
                 )
@@ -240,7 +246,8 @@ class Builder:
         if node.tag == f"{_TAG}merge":
             self.document.problem(
                 "yaml-tag",
-                "merge keys (`<<`) are not allowed in agreements; write the fields out",
+                f"merge keys (`<<`) are not allowed in {self.document.a_kind}; "
+                "write the fields out",
                 at=_place(node),
             )
             return None
@@ -288,7 +295,9 @@ class Builder:
             kind = _KIND_NAMES.get(type(node), "a single value")
             message = f"the tag {tag} cannot mark {kind}"
         else:
-            message = f"the tag {tag} is not allowed: agreements hold plain values only"
+            message = (
+                f"the tag {tag} is not allowed: {self.document.a_kind} holds plain values only"
+            )
         self.document.problem(
             "yaml-tag",
             message,

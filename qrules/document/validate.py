@@ -17,6 +17,7 @@ from typing import Any
 
 from qrules.document.model import DocPath, Document, dotted, excerpt
 from qrules.document.strict_yaml import yaml12_reading
+from qrules.errors import did_you_mean
 from qrules.resources import schema_path
 from qrules.values import Duration, Percent, parse_date, read_untyped, show
 
@@ -82,7 +83,7 @@ def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
         for key in _unknown_keys(best):
             document.problem(
                 "schema",
-                f"unknown field `{key}` in {dotted(path) or 'the agreement'}",
+                f"unknown field `{key}` in {dotted(path) or 'the ' + document.kind}",
                 (*path, key),
                 hint=_typo_hint(best, key),
             )
@@ -92,7 +93,7 @@ def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
 
 
 def _schema_message(error: Any, path: DocPath, document: Document) -> str:
-    where = dotted(path) or "the agreement"
+    where = dotted(path) or f"the {document.kind}"
     written = document.written_as.get(path)
     if error.validator == "type" and written is not None:
         reading = _yaml_reading(error.instance)
@@ -112,7 +113,12 @@ def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
     if error.validator == "pattern" and error.schema.get("x-qrules-type") == "percent":
         return 'write a percentage such as "85%"'
     if error.validator == "enum":
-        return "one of: " + ", ".join(show(v) for v in error.validator_value)
+        return did_you_mean(show(error.instance), [show(v) for v in error.validator_value])
+    if error.validator == "type" and error.validator_value == "string":
+        return f'quote it: "{show(error.instance)}"'
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return f"add `{missing[0]}`" if missing else None
     return None
 
 
@@ -131,7 +137,10 @@ def _typo_hint(error: Any, key: str) -> str | None:
     close = difflib.get_close_matches(key, allowed, n=1)
     if close:
         return f"did you mean `{close[0]}`?"
-    return f"allowed here: {', '.join(allowed)}; extension fields start with x-"
+    extensions = "^x-" in error.schema.get("patternProperties", {})
+    return f"allowed here: {', '.join(allowed)}" + (
+        "; extension fields start with x-" if extensions else ""
+    )
 
 
 def _yaml_reading(value: Any) -> str:

@@ -1,0 +1,105 @@
+"""What a ``.qrules.yaml`` says, and what one run uses once the command line is added."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+CONFIG_NAME = ".qrules.yaml"
+DEFAULT_RULESETS = ("iso9001",)
+# An agreement qrules cannot read must never pass, so these cannot be turned down or off.
+FIXED_RULES = frozenset({"document-unreadable", "yaml-syntax", "yaml-limits"})
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    """``rules: {ID: {severity | disabled, reason}}``: one rule's new severity, or its removal."""
+
+    rule: str
+    reason: str
+    severity: str | None = None
+    disabled: bool = False
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Glob:
+    """An ``include``/``exclude`` pattern, relative to the configuration's folder, read as
+    ``.gitignore`` reads it: ``*`` stays in one folder, ``**`` crosses folders, a pattern
+    without ``/`` matches at any depth, one that matches a folder matches all below it, and a
+    trailing ``/`` matches folders only."""
+
+    pattern: str
+    spec: pathspec.PathSpec = field(repr=False, compare=False)
+
+    def matches(self, relative: str) -> bool:
+        return self.spec.match_file(relative)
+
+
+def compile_glob(pattern: str) -> Glob:
+    return Glob(pattern, pathspec.PathSpec.from_lines("gitwildmatch", [pattern]))
+
+
+@dataclass(frozen=True)
+class Config:
+    """One ``.qrules.yaml``; paths in it are already resolved against its folder."""
+
+    path: Path
+    rulesets: tuple[str, ...] = ()
+    fail_on: str | None = None
+    schema: str | None = None
+    include: tuple[Glob, ...] = ()
+    exclude: tuple[Glob, ...] = ()
+    rules: tuple[RuleOverride, ...] = ()
+    text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def root(self) -> Path:
+        return self.path.resolve().parent
+
+    def relative(self, file: str | Path) -> str | None:
+        """``file`` relative to the configuration's folder, posix style; None if outside."""
+        try:
+            return Path(file).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def wants(self, file: str | Path) -> bool | None:
+        """False if excluded; True if included; None when ``include`` is not set."""
+        relative = self.relative(file)
+        if relative is not None and any(g.matches(relative) for g in self.exclude):
+            return False
+        if not self.include:
+            return None
+        return relative is not None and any(g.matches(relative) for g in self.include)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one run uses, after command line, configuration and defaults are combined."""
+
+    rulesets: tuple[str, ...]
+    fail_on: str
+    schema: str | None  # None: no schema
+    config: Config | None = None
+
+
+def settings(
+    config: Config | None,
+    *,
+    rulesets: Sequence[str] = (),
+    fail_on: str | None = None,
+    schema: str | None = None,
+) -> Settings:
+    """Command-line values win over the configuration, which wins over the defaults."""
+    chosen_schema = schema or (config.schema if config else None) or "auto"
+    return Settings(
+        rulesets=tuple(rulesets) or (config.rulesets if config else ()) or DEFAULT_RULESETS,
+        fail_on=fail_on or (config.fail_on if config else None) or "error",
+        schema=None if chosen_schema == "none" else chosen_schema,
+        config=config,
+    )

@@ -1,0 +1,72 @@
+"""Rule overrides of a configuration, applied to a finished report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from qrules.config.discover import display
+from qrules.config.model import Config, RuleOverride
+from qrules.errors import UsageError, did_you_mean, source_context
+from qrules.findings import CheckReport, Finding, RuleEntry
+
+
+def apply_overrides(report: CheckReport, config: Config | None) -> CheckReport:
+    """The report with the configuration's severities applied and disabled rules removed.
+
+    A new severity applies to every finding of the rule (for a term, every tier's finding).
+    Disabled rules stay in the report's rule list, marked disabled with the reason, so
+    SARIF and JUnit can say so.
+    """
+    if config is None or not config.rules:
+        return report
+    known = [entry.id for entry in report.rule_entries()]
+    for override in config.rules:
+        if override.rule not in known:
+            rulesets = [str(r["name"]) for r in report.rulesets]
+            raise _unknown_rule(config, override, known, rulesets)
+    by_rule = {override.rule: override for override in config.rules}
+    documents = tuple(
+        replace(document, findings=_overridden(document.findings, by_rule))
+        for document in report.documents
+    )
+    rules = tuple(_overridden_entry(entry, by_rule.get(entry.id)) for entry in report.rules)
+    return replace(report, documents=documents, rules=rules)
+
+
+def _overridden(
+    findings: Iterable[Finding], by_rule: dict[str, RuleOverride]
+) -> tuple[Finding, ...]:
+    result = []
+    for finding in findings:
+        override = by_rule.get(finding.rule)
+        if override is None:
+            result.append(finding)
+        elif not override.disabled:
+            result.append(replace(finding, severity=override.severity or finding.severity))
+    return tuple(result)
+
+
+def _overridden_entry(entry: RuleEntry, override: RuleOverride | None) -> RuleEntry:
+    if override is None:
+        return entry
+    return replace(
+        entry,
+        severity=override.severity or entry.severity,
+        enabled=not override.disabled,
+        override=override.reason,
+    )
+
+
+def _unknown_rule(
+    config: Config, override: RuleOverride, known: list[str], rulesets: list[str]
+) -> UsageError:
+    return UsageError(
+        f"rules: no rule `{override.rule}` in the rulesets of this check",
+        source=display(config.path),
+        line=override.line,
+        column=override.column,
+        hint=did_you_mean(override.rule, known, list_them=False)
+        or f"the rules come from {', '.join(rulesets)}; `qrules explain ID` shows a rule",
+        context=source_context(config.text, override.line, override.column),
+    )
