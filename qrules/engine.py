@@ -19,7 +19,7 @@ from qrules.compile import (
     RuleInfo,
 )
 from qrules.document import Document, dotted, load_document
-from qrules.findings import DocumentResult, Finding, Related
+from qrules.findings import DocumentResult, Finding, Identity, Party, Related
 from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
 from qrules.values import parse_date, show
@@ -36,12 +36,57 @@ def check(
     if not isinstance(document, Document):
         document = load_document(document, schema)
     findings = list(document.problems)
-    if document.readable:
-        today = today or dt.date.today()
-        raw = [f for check in rules.checks for f in _run(check, document, today)]
-        raw = _beside_refused_values(raw, document)
-        findings += apply_waivers(raw, document, rules.rule_ids(), today)
-    return DocumentResult(document.path, tuple(sorted(findings, key=lambda f: f.sort_key)))
+    if not document.readable:
+        return DocumentResult(document.path, tuple(sorted(findings, key=lambda f: f.sort_key)))
+    today = today or dt.date.today()
+    applied, raw = [], []
+    for compiled in rules.checks:
+        ran, found = _run(compiled, document, today)
+        applied += [compiled.info.id] if ran else []
+        raw += found
+    raw = _beside_refused_values(raw, document)
+    findings += apply_waivers(raw, document, rules.rule_ids(), today)
+    return DocumentResult(
+        document.path,
+        tuple(sorted(findings, key=lambda f: f.sort_key)),
+        identity=_identity(document),
+        applied=tuple(applied),
+    )
+
+
+def _identity(document: Document) -> Identity | None:
+    """The agreement's own account of what it is, for the reports' identity blocks; a value
+    YAML re-typed (`revision: 1.10`, read as 1.1) as the agreement wrote it."""
+    data = document.data
+    if not isinstance(data, dict):
+        return None
+    shown = {
+        key: document.written_as.get((key,)) or _shown(data.get(key)) for key in _IDENTITY_KEYS
+    }
+    listed = data.get("parties")
+    parties = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
+    return Identity(
+        **shown, parties=tuple(Party(_shown(p.get("name")), _shown(p.get("role"))) for p in parties)
+    )
+
+
+_IDENTITY_KEYS = ("id", "title", "revision", "status", "type", "effective", "term")
+
+
+def _shown(value: Any) -> str | None:
+    """A scalar as messages show it; None for what is absent or not a single value."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return show(value)
+
+
+def _value_at(data: Any, path: DocPath) -> str | None:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return _shown(data)
 
 
 def _beside_refused_values(findings: list[Finding], document: Document) -> list[Finding]:
@@ -57,17 +102,20 @@ def _within(path: str, top: str) -> bool:
     return path == top or path.startswith((f"{top}.", f"{top}["))
 
 
-def _run(check: CompiledRule | CompiledTerm, document: Document, today: dt.date) -> list[Finding]:
+def _run(
+    check: CompiledRule | CompiledTerm, document: Document, today: dt.date
+) -> tuple[bool, list[Finding]]:
+    """Whether the rule applied to the agreement, and its findings."""
     env = Env(document.data, today)
     try:
         if not _applies(check.conditions, env):
-            return []
+            return False, []
         if isinstance(check, CompiledTerm):
-            return list(_run_term(check, document, env))
+            return True, list(_run_term(check, document, env))
     except (MissingField, EvalError) as error:
-        return [_failure(check, document, error, env)]
+        return True, [_failure(check, document, error, env)]
     # dict.fromkeys: several requires on one missing section report it once
-    return list(dict.fromkeys(_run_rule(check, document, env)))
+    return True, list(dict.fromkeys(_run_rule(check, document, env)))
 
 
 def _applies(conditions: Iterable[Any], env: Env) -> bool:
@@ -200,6 +248,7 @@ def _finding(
         path=dotted(path),
         line=line,
         column=column,
+        value=_value_at(document.data, path),
         **extra,
     )
 

@@ -39,6 +39,7 @@ class Finding:
     waived: bool = False
     waiver: dict[str, Any] | None = field(default=None, compare=False, hash=False)
     related: tuple[Related, ...] = field(default=(), compare=False)
+    value: str | None = field(default=None, compare=False)  # the field's value, as shown
 
     @property
     def sort_key(self) -> tuple[int, str, int, str]:
@@ -70,11 +71,38 @@ JSON_KEYS = (
 
 
 @dataclass(frozen=True)
+class Party:
+    name: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What an agreement says it is, every value as shown in messages; None where unstated."""
+
+    id: str | None = None
+    title: str | None = None
+    revision: str | None = None
+    status: str | None = None
+    type: str | None = None
+    parties: tuple[Party, ...] = ()
+    effective: str | None = None
+    term: str | None = None
+
+
+@dataclass(frozen=True)
 class DocumentResult:
-    """All findings of one agreement, in output order."""
+    """All findings of one agreement, in output order.
+
+    ``applied`` lists the rules and terms whose scope and guards held (clause coverage needs
+    the rules that held as well as those that fired); None where no rule ran, because the
+    agreement could not be read.
+    """
 
     path: str
     findings: tuple[Finding, ...]
+    identity: Identity | None = None
+    applied: tuple[str, ...] | None = None
 
     def status(self, fail_on: str = "error") -> str:
         threshold = SEVERITY_RANK[fail_on]
