@@ -1,0 +1,45 @@
+"""AST → Python closures, once per ruleset; static checks that need no document.
+
+``expressions`` compiles expressions (with ``operators`` for what they compute and
+``regex`` for ``matches``), ``rules`` compiles rules and terms, ``env`` is what one
+evaluation sees.
+"""
+
+from qrules.compile.env import CheckFn, DocPath, Env, Located, MissingField, ValueFn, dotted
+from qrules.compile.expressions import MISSING_HOLE, RESERVED, UNKNOWN_HOLE, Compiler
+from qrules.compile.operators import BINARY_OPERATORS
+from qrules.compile.regex import RegexProblem, compile_regex, regex_program
+from qrules.compile.rules import (
+    Compiled,
+    CompiledRule,
+    CompiledTerm,
+    CompiledTier,
+    RuleInfo,
+    compile_rule,
+    compile_term,
+)
+
+__all__ = [
+    "BINARY_OPERATORS",
+    "MISSING_HOLE",
+    "RESERVED",
+    "UNKNOWN_HOLE",
+    "CheckFn",
+    "Compiled",
+    "CompiledRule",
+    "CompiledTerm",
+    "CompiledTier",
+    "Compiler",
+    "DocPath",
+    "Env",
+    "Located",
+    "MissingField",
+    "RegexProblem",
+    "RuleInfo",
+    "ValueFn",
+    "compile_regex",
+    "compile_rule",
+    "compile_term",
+    "dotted",
+    "regex_program",
+]
