@@ -25,6 +25,7 @@ class Function:
     min_args: int
     max_args: int
     doc: str
+    returns: str = "any"  # the language's type of the result, for lint: number, date, plan...
 
 
 def _expect(value: Any, kinds: tuple[type, ...], what: str, function: str) -> None:
@@ -125,18 +126,28 @@ def _percent(value: Any) -> Percent:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "len": Function(_len, 1, 1, "number of items of a list (characters of a string)"),
-    "lower": Function(_lower, 1, 1, "a string in lower case"),
-    "upper": Function(_upper, 1, 1, "a string in upper case"),
+    "len": Function(
+        _len, 1, 1, "number of items of a list (characters of a string)", returns="number"
+    ),
+    "lower": Function(_lower, 1, 1, "a string in lower case", returns="string"),
+    "upper": Function(_upper, 1, 1, "a string in upper case", returns="string"),
     "min": Function(_extreme(min, "min"), 1, 99, "the smallest of its arguments or of a list"),
     "max": Function(_extreme(max, "max"), 1, 99, "the largest of its arguments or of a list"),
     "abs": Function(_abs, 1, 1, "absolute value of a number, duration or percentage"),
-    "round": Function(_round, 1, 2, "a number rounded to the given digits"),
-    "days": Function(_days, 1, 1, "the length of a duration in days, as a number"),
-    "duration": Function(_duration, 1, 1, 'a duration read from text such as "30 days"'),
-    "date": Function(_date, 1, 1, 'a date read from text such as "2027-01-01"'),
-    "number": Function(_number, 1, 1, 'a number read from text such as "99.5" or "99.5%"'),
-    "percent": Function(_percent, 1, 1, 'a percentage read from text such as "85%"'),
+    "round": Function(_round, 1, 2, "a number rounded to the given digits", returns="number"),
+    "days": Function(
+        _days, 1, 1, "the length of a duration in days, as a number", returns="number"
+    ),
+    "duration": Function(
+        _duration, 1, 1, 'a duration read from text such as "30 days"', returns="duration"
+    ),
+    "date": Function(_date, 1, 1, 'a date read from text such as "2027-01-01"', returns="date"),
+    "number": Function(
+        _number, 1, 1, 'a number read from text such as "99.5" or "99.5%"', returns="number"
+    ),
+    "percent": Function(
+        _percent, 1, 1, 'a percentage read from text such as "85%"', returns="percentage"
+    ),
 }
 
 
@@ -194,6 +205,7 @@ FUNCTIONS |= {
         4,
         "ISO 2859-1 single sampling plan {letter, n, ac, re, inspect_all} for lot size, "
         "inspection level, AQL and mode (normal, tightened, reduced)",
+        returns="plan",
     ),
     "acceptance_probability": Function(
         _sampling(_pa),
@@ -201,6 +213,7 @@ FUNCTIONS |= {
         5,
         "probability of accepting a lot: n, ac, p (fraction or percentage), "
         "model (binomial, poisson, hypergeometric), lot size",
+        returns="number",
     ),
     "producer_risk": Function(
         _sampling(_risk("producer_risk")),
@@ -208,6 +221,7 @@ FUNCTIONS |= {
         3,
         "1 - Pa at the AQL (in percent) for a plan, or for n and ac: "
         "the chance a good lot is rejected",
+        returns="number",
     ),
     "consumer_risk": Function(
         _sampling(_risk("consumer_risk")),
@@ -215,5 +229,6 @@ FUNCTIONS |= {
         3,
         "Pa at the limiting quality (in percent) for a plan, or for n and ac: "
         "the chance a bad lot is accepted",
+        returns="number",
     ),
 }

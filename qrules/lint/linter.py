@@ -1,28 +1,28 @@
-"""``qrules lint``: what is wrong with a ruleset before anything runs.
-
-Beyond syntax and compile errors it checks the rules against the agreement schema: field
-paths the schema does not have (with the schema's nearest name), values of incompatible
-types compared or combined, enum values the schema does not allow, tiers that can never be
-reached, `let`s never used, and rules without a `ref`.
-"""
+"""The checks of one parsed ruleset: field paths against the schema, types of what is
+compared or combined, enum values, regular expressions, unused lets, missing refs."""
 
 from __future__ import annotations
 
 import difflib
-import json
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from qrules.compile import compile_regex
 from qrules.errors import QrulesError
-from qrules.resources import schema_path
-from qrules.ruleset import compile_text
+from qrules.lint.tiers import unreachable_tiers
+from qrules.lint.types import (
+    ANY,
+    ARITHMETIC,
+    BOOLEAN,
+    NUMBER,
+    ORDERED_KINDS,
+    SchemaTypes,
+    Type,
+    function_result,
+    literal_type,
+)
 from qrules.syntax import ast
-from qrules.values import Duration, Percent, show
+from qrules.values import show
 
 
 @dataclass(frozen=True, order=True)
@@ -45,141 +45,6 @@ class LintFinding:
             "message": self.message,
             "hint": self.hint,
         }
-
-
-# ---------------------------------------------------------------------------- static types
-
-
-@dataclass(frozen=True)
-class Type:
-    """What the linter knows of a value: its kind, and for records and lists, more."""
-
-    kind: str  # number string boolean date duration percentage list record null any
-    item: Type | None = None
-    schema: dict[str, Any] | None = field(default=None, compare=False, hash=False)
-    enum: tuple[Any, ...] | None = None
-
-    def __str__(self) -> str:
-        return {"list": "list", "record": "record"}.get(self.kind, self.kind)
-
-
-ANY, NUMBER, STRING, BOOLEAN = Type("any"), Type("number"), Type("string"), Type("boolean")
-DATE, DURATION, PERCENT = Type("date"), Type("duration"), Type("percentage")
-PLAN = Type(
-    "record",
-    schema={
-        "properties": {
-            "letter": {"type": "string"},
-            "n": {"type": "integer"},
-            "ac": {"type": "integer"},
-            "re": {"type": "integer"},
-            "inspect_all": {"type": "boolean"},
-        },
-        "additionalProperties": False,
-    },
-)
-FUNCTION_RESULTS = {
-    "exists": BOOLEAN,
-    "len": NUMBER,
-    "lower": STRING,
-    "upper": STRING,
-    "round": NUMBER,
-    "days": NUMBER,
-    "duration": DURATION,
-    "date": DATE,
-    "today": DATE,
-    "sampling_plan": PLAN,
-    "acceptance_probability": NUMBER,
-    "producer_risk": NUMBER,
-    "consumer_risk": NUMBER,
-}
-ORDERED_KINDS = {"number", "string", "date", "duration", "percentage"}
-
-
-def literal_type(value: Any) -> Type:
-    if value is None:
-        return Type("null")
-    if isinstance(value, bool):
-        return BOOLEAN
-    if isinstance(value, (int, float)):
-        return NUMBER
-    if isinstance(value, str):
-        return STRING
-    if isinstance(value, Duration):
-        return DURATION
-    if isinstance(value, Percent):
-        return PERCENT
-    return DATE
-
-
-X_TYPES = {"duration": DURATION, "percent": PERCENT, "date": DATE}
-
-
-class SchemaTypes:
-    """Types of agreement fields, read from a JSON Schema (``$ref``s into ``$defs``)."""
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.root = schema
-        self.defs = schema.get("$defs", schema.get("definitions", {}))
-
-    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        for _ in range(10):
-            if "$ref" not in node:
-                break
-            node = self.defs.get(node["$ref"].rsplit("/", 1)[-1], {})
-        return node
-
-    def type_of(self, node: dict[str, Any]) -> Type:
-        node = self.resolve(node)
-        if node.get("x-qrules-type") in X_TYPES:
-            return X_TYPES[node["x-qrules-type"]]
-        kinds = node.get("type")
-        kind = next((k for k in kinds if k != "null"), None) if isinstance(kinds, list) else kinds
-        if kind == "string":
-            return (
-                DATE
-                if node.get("format") == "date"
-                else Type("string", enum=tuple(node["enum"]) if "enum" in node else None)
-            )
-        if kind in ("integer", "number"):
-            return NUMBER
-        if kind == "boolean":
-            return BOOLEAN
-        if kind == "array":
-            items = node.get("items")
-            return Type("list", item=self.type_of(items) if isinstance(items, dict) else ANY)
-        if kind == "object" or "properties" in node:
-            return Type("record", schema=node)
-        return self._union(node)
-
-    def _union(self, node: dict[str, Any]) -> Type:
-        branches = node.get("oneOf") or node.get("anyOf")
-        if not branches:
-            return ANY
-        kinds = {self.type_of(b).kind for b in branches}
-        return self.type_of(branches[0]) if len(kinds) == 1 else ANY
-
-    def field(self, record: Type, name: str) -> Type | None:
-        """The field's type; None when the schema forbids the field."""
-        node = record.schema or {}
-        properties = node.get("properties", {})
-        if name in properties:
-            return self.type_of(properties[name])
-        if any(re.search(p, name) for p in node.get("patternProperties", {})):
-            return ANY
-        return None if node.get("additionalProperties") is False else ANY
-
-    def names(self, record: Type) -> list[str]:
-        return sorted((record.schema or {}).get("properties", {}))
-
-
-@cache
-def _schema(path: str) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
-
-
-# ---------------------------------------------------------------------------- the checker
 
 
 class Linter:
@@ -379,7 +244,7 @@ class Linter:
         if node.name in ("min", "max", "abs") and args:
             first = args[0]
             return first.item or ANY if first.kind == "list" else first
-        return FUNCTION_RESULTS.get(node.name, ANY)
+        return function_result(node.name)
 
     def _quantifier(self, node: ast.Quantifier, names: dict[str, Type]) -> Type:
         items = self.expr(node.iterable, names)
@@ -497,153 +362,3 @@ def _hint(left: Type) -> str | None:
         "date": "write dates as 2027-01-01",
     }
     return examples.get(left.kind)
-
-
-ARITHMETIC: dict[tuple[str, str, str], Type] = {
-    **{("number", op, "number"): NUMBER for op in "+-*/"},
-    ("duration", "+", "duration"): DURATION,
-    ("duration", "-", "duration"): DURATION,
-    ("duration", "*", "number"): DURATION,
-    ("number", "*", "duration"): DURATION,
-    ("duration", "/", "number"): DURATION,
-    ("duration", "/", "duration"): NUMBER,
-    ("percentage", "+", "percentage"): PERCENT,
-    ("percentage", "-", "percentage"): PERCENT,
-    ("percentage", "*", "number"): PERCENT,
-    ("number", "*", "percentage"): PERCENT,
-    ("date", "+", "duration"): DATE,
-    ("date", "-", "duration"): DATE,
-    ("date", "-", "date"): DURATION,
-}
-
-
-# ---------------------------------------------------------------------------- tiers
-
-
-def unreachable_tiers(tiers: tuple[ast.Tier, ...]) -> Iterator[tuple[ast.Span, str]]:
-    """Tiers that an earlier tier always decides first."""
-    covered: list[tuple[str, Any]] = []  # ("<=", 1.0), (">", 3 years), ("all", None)
-    for tier in tiers:
-        bounds = _bounds(tier.condition)
-        if any(_covers(earlier, bounds) for earlier in covered):
-            yield (
-                tier.span,
-                f"this `{tier.kind}` tier is never reached: an earlier tier always decides first",
-            )
-        if bounds is not None:
-            covered.append(bounds)
-
-
-def _bounds(condition: ast.Condition | None) -> tuple[str, Any] | None:
-    if condition is None:
-        return ("all", None)
-    literals = [o.value for o in condition.operands if isinstance(o, ast.Literal)]
-    if len(literals) != len(condition.operands):
-        return None
-    if condition.op in ("<", "<=", ">", ">="):
-        return (condition.op, literals[0])
-    if condition.op == "between":
-        return ("between", tuple(literals))
-    return None
-
-
-def _covers(earlier: tuple[str, Any], later: tuple[str, Any] | None) -> bool:
-    op, bound = earlier
-    if op == "all":
-        return True
-    if later is None:
-        return False
-    try:
-        low, high = _interval(later)
-        return _inside(op, bound, low, high)
-    except TypeError:
-        return False
-
-
-def _interval(bounds: tuple[str, Any]) -> tuple[tuple[Any, bool] | None, tuple[Any, bool] | None]:
-    """((low, inclusive) or None, (high, inclusive) or None)."""
-    op, bound = bounds
-    if op == "between":
-        return (bound[0], True), (bound[1], True)
-    if op in ("<", "<="):
-        return None, (bound, op == "<=")
-    if op in (">", ">="):
-        return (bound, op == ">="), None
-    raise TypeError(op)
-
-
-def _inside(op: str, bound: Any, low: Any, high: Any) -> bool:
-    if op in ("<", "<="):
-        if high is None:
-            return False
-        value, inclusive = high
-        return bool(value < bound or (value == bound and (op == "<=" or not inclusive)))
-    if op in (">", ">="):
-        if low is None:
-            return False
-        value, inclusive = low
-        return bool(value > bound or (value == bound and (op == ">=" or not inclusive)))
-    if op == "between":
-        return low is not None and high is not None and low[0] >= bound[0] and high[0] <= bound[1]
-    return False
-
-
-# ---------------------------------------------------------------------------- entry point
-
-
-def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFinding]:
-    """Every lint finding of one ruleset file's text (``folder``: where it lives)."""
-    try:
-        compiled = compile_text(text, source, folder)
-    except QrulesError as error:
-        check = "syntax" if error.kind == "syntax error" else "compile"
-        return [
-            LintFinding(
-                source,
-                error.line or 1,
-                error.column or 1,
-                check,
-                "error",
-                error.message,
-                error.hint,
-            )
-        ]
-    syntax = compiled.syntax
-    linter = Linter(source, text, _types(syntax.schema, folder or Path(source).parent))
-    linter.ruleset(syntax)
-    return sorted(set(linter.findings))
-
-
-def _types(schema: str | None, folder: Path) -> SchemaTypes | None:
-    if schema == "none":
-        return None
-    path = schema_path() if schema is None else folder / schema
-    return SchemaTypes(_schema(str(path)))
-
-
-def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:
-    """Rule ids defined in more than one of the files linted together."""
-    from qrules.syntax.parser import parse_ruleset
-
-    seen: dict[str, str] = {}
-    findings = []
-    for source, text in files.items():
-        try:
-            syntax = parse_ruleset(text, source)
-        except QrulesError:
-            continue
-        for statement in syntax.rules:
-            if statement.id in seen and seen[statement.id] != source:
-                findings.append(
-                    LintFinding(
-                        source,
-                        statement.span.line,
-                        statement.span.column,
-                        "duplicate-id",
-                        "error",
-                        f"rule id {statement.id} is also defined in {seen[statement.id]}",
-                        "rule ids must be unique across rulesets checked together",
-                    )
-                )
-            seen.setdefault(statement.id, source)
-    return findings

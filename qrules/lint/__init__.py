@@ -1,0 +1,78 @@
+"""``qrules lint``: what is wrong with a ruleset before anything runs.
+
+Beyond syntax and compile errors it checks the rules against the agreement schema: field
+paths the schema does not have (with the schema's nearest name), values of incompatible
+types compared or combined, enum values the schema does not allow, tiers that can never be
+reached (``tiers``), `let`s never used, and rules without a `ref`. ``types`` knows what each
+value is; ``linter`` walks a ruleset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qrules.errors import QrulesError
+from qrules.lint.linter import Linter, LintFinding
+from qrules.lint.types import SchemaTypes, _schema
+from qrules.resources import schema_path
+from qrules.ruleset import compile_text
+
+__all__ = ["LintFinding", "duplicate_ids", "lint_text"]
+
+
+def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFinding]:
+    """Every lint finding of one ruleset file's text (``folder``: where it lives)."""
+    try:
+        compiled = compile_text(text, source, folder)
+    except QrulesError as error:
+        check = "syntax" if error.kind == "syntax error" else "compile"
+        return [
+            LintFinding(
+                source,
+                error.line or 1,
+                error.column or 1,
+                check,
+                "error",
+                error.message,
+                error.hint,
+            )
+        ]
+    syntax = compiled.syntax
+    linter = Linter(source, text, _types(syntax.schema, folder or Path(source).parent))
+    linter.ruleset(syntax)
+    return sorted(set(linter.findings))
+
+
+def _types(schema: str | None, folder: Path) -> SchemaTypes | None:
+    if schema == "none":
+        return None
+    path = schema_path() if schema is None else folder / schema
+    return SchemaTypes(_schema(str(path)))
+
+
+def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:
+    """Rule ids defined in more than one of the files linted together."""
+    from qrules.syntax.parser import parse_ruleset
+
+    seen: dict[str, str] = {}
+    findings = []
+    for source, text in files.items():
+        try:
+            syntax = parse_ruleset(text, source)
+        except QrulesError:
+            continue
+        for statement in syntax.rules:
+            if statement.id in seen and seen[statement.id] != source:
+                findings.append(
+                    LintFinding(
+                        source,
+                        statement.span.line,
+                        statement.span.column,
+                        "duplicate-id",
+                        "error",
+                        f"rule id {statement.id} is also defined in {seen[statement.id]}",
+                        "rule ids must be unique across rulesets checked together",
+                    )
+                )
+            seen.setdefault(statement.id, source)
+    return findings
