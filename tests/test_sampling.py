@@ -576,7 +576,7 @@ def test_poisson_sweep_matches_exact_partial_sums() -> None:
 
 def test_hypergeometric_walk_matches_exact_sums(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small lots normally take the exact path: with no budget for it, the walk answers."""
-    monkeypatch.setattr(sampling, "_EXACT_BUDGET", -1)
+    monkeypatch.setattr(sampling.oc, "_EXACT_BUDGET", -1)
     for lot in (2, 3, 10, 57, 200, 401):
         for n in sorted({1, 2, lot // 7 + 1, lot // 2, lot - 1, lot}):
             for defectives in sorted({0, 1, lot // 20, lot // 3, lot // 2, lot - 1, lot}):
