@@ -8,12 +8,11 @@
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
@@ -21,6 +20,7 @@ from qrules.errors import RulesetError, source_context
 from qrules.fileio import byte_position
 from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
+from qrules.schema import load_schema
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset, too_large
 
@@ -195,10 +195,8 @@ def _schema_roots(
         ) from None
 
 
-@cache
 def _roots_of(schema_file: str) -> frozenset[str]:
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    return frozenset(schema.get("properties", {})) if isinstance(schema, dict) else frozenset()
+    return load_schema(schema_file).roots
 
 
 def _check_unique_ids_in_file(syntax: ast.RulesetFile, compiler: Compiler) -> None:

@@ -8,7 +8,6 @@ to explain an invalid one. A schema is compiled once per file.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -19,6 +18,7 @@ from qrules.document.model import DocPath, Document, dotted, excerpt
 from qrules.document.strict_yaml import yaml12_reading
 from qrules.errors import did_you_mean
 from qrules.resources import schema_path
+from qrules.schema import Schema, load_schema, value_kind
 from qrules.values import Duration, Percent, parse_date, read_untyped, show
 
 AGREEMENT_VERSION = "qrules/v1"
@@ -180,10 +180,10 @@ def validator_for(schema_file: str) -> tuple[Any, Callable[[Any], bool], dict[st
     import jsonschema
     from jsonschema import Draft202012Validator, FormatChecker
 
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    validator_class = jsonschema.validators.validator_for(schema, Draft202012Validator)
-    validator = validator_class(schema, format_checker=FormatChecker())
-    return validator, _fast_validity(schema, validator), _typed_paths(schema)
+    schema = load_schema(schema_file)
+    validator_class = jsonschema.validators.validator_for(schema.root, Draft202012Validator)
+    validator = validator_class(schema.root, format_checker=FormatChecker())
+    return validator, _fast_validity(schema.root, validator), _typed_paths(schema)
 
 
 def _fast_validity(schema: dict[str, Any], validator: Any) -> Callable[[Any], bool]:
@@ -266,19 +266,16 @@ def _is_date(text: str) -> bool:
     return parse_date(text) is not None
 
 
-def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
+def _typed_paths(schema: Schema) -> dict[str, Any]:
     """``{"change_control": {"notification": "duration"}, "parties": {"*": {...}}}``."""
-    defs = schema.get("$defs", {})
 
     def walk(node: dict[str, Any], depth: int) -> Any:
         if depth > 20:
             return None
-        if "$ref" in node:
-            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
-        if "x-qrules-type" in node:
-            return node["x-qrules-type"]
-        if node.get("format") == "date":
-            return "date"
+        node = schema.resolve(node)
+        kind = value_kind(node)
+        if kind:
+            return kind
         tree: dict[str, Any] = {}
         for key, child in node.get("properties", {}).items():
             sub = walk(child, depth + 1)
@@ -290,7 +287,7 @@ def _typed_paths(schema: dict[str, Any]) -> dict[str, Any]:
                 tree["*"] = sub
         return tree
 
-    result = walk(schema, 0)
+    result = walk(schema.root, 0)
     return result if isinstance(result, dict) else {}
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from qrules.errors import QrulesError
 from qrules.lint.linter import Linter, LintFinding
-from qrules.lint.types import SchemaTypes, _schema
+from qrules.lint.types import SchemaTypes
 from qrules.resources import schema_path
 from qrules.ruleset import compile_text
+from qrules.schema import load_schema
 
 __all__ = ["LintFinding", "duplicate_ids", "lint_text"]
 
@@ -47,7 +48,7 @@ def _types(schema: str | None, folder: Path) -> SchemaTypes | None:
     if schema == "none":
         return None
     path = schema_path() if schema is None else folder / schema
-    return SchemaTypes(_schema(str(path)))
+    return SchemaTypes(load_schema(str(path)))
 
 
 def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:

@@ -3,13 +3,11 @@ function table), and agreement fields read from a JSON Schema."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from qrules.schema import Schema, value_kind
 from qrules.values import Duration, Percent
 
 
@@ -90,29 +88,19 @@ X_TYPES = {"duration": DURATION, "percent": PERCENT, "date": DATE}
 class SchemaTypes:
     """Types of agreement fields, read from a JSON Schema (``$ref``s into ``$defs``)."""
 
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.root = schema
-        self.defs = schema.get("$defs", schema.get("definitions", {}))
-
-    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        for _ in range(10):
-            if "$ref" not in node:
-                break
-            node = self.defs.get(node["$ref"].rsplit("/", 1)[-1], {})
-        return node
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.root = schema.root
 
     def type_of(self, node: dict[str, Any]) -> Type:
-        node = self.resolve(node)
-        if node.get("x-qrules-type") in X_TYPES:
-            return X_TYPES[node["x-qrules-type"]]
+        node = self.schema.resolve(node)
+        typed = value_kind(node)
+        if typed in X_TYPES:
+            return X_TYPES[typed]
         kinds = node.get("type")
         kind = next((k for k in kinds if k != "null"), None) if isinstance(kinds, list) else kinds
         if kind == "string":
-            return (
-                DATE
-                if node.get("format") == "date"
-                else Type("string", enum=tuple(node["enum"]) if "enum" in node else None)
-            )
+            return Type("string", enum=tuple(node["enum"]) if "enum" in node else None)
         if kind in ("integer", "number"):
             return NUMBER
         if kind == "boolean":
@@ -143,12 +131,6 @@ class SchemaTypes:
 
     def names(self, record: Type) -> list[str]:
         return sorted((record.schema or {}).get("properties", {}))
-
-
-@cache
-def _schema(path: str) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
 
 
 ARITHMETIC: dict[tuple[str, str, str], Type] = {
