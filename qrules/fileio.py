@@ -4,6 +4,7 @@ decoded."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import stat
@@ -131,3 +132,97 @@ def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     """The 1-based line and column of a byte, for errors about undecodable files."""
     before = raw[:offset]
     return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+class Unreadable(Exception):
+    """A file qrules cannot read as text; ``limit`` when it is only too large."""
+
+    def __init__(
+        self,
+        message: str,
+        at: tuple[int, int] | None = None,
+        hint: str | None = None,
+        *,
+        limit: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.message, self.at, self.hint, self.limit = message, at, hint, limit
+
+
+def read_source(path: Path, max_bytes: int, what: str) -> str:
+    """A regular file's text, the one way qrules reads agreements, rulesets and its
+    configuration: the kind checked on the open descriptor (a FIFO would block forever,
+    ``/dev/zero`` never ends), at most ``max_bytes``, UTF-8 with or without a BOM. Raises
+    :class:`Unreadable` saying what ``what`` (``file``, ``ruleset``) is instead."""
+    raw = _read_bounded(path, max_bytes, what)
+    encoding = _wide_encoding(raw)
+    if encoding:
+        hint = "save it as UTF-8 (most editors: File > Save with Encoding)"
+        raise Unreadable(f"the {what} is {encoding}, not UTF-8", hint=hint)
+    if b"\x00" in raw:
+        line = byte_position(raw, raw.index(b"\x00"))[0]
+        raise Unreadable(f"the {what} is binary (it contains NUL bytes), not text", (line, 1))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(
+            f"the {what} is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            byte_position(raw, error.start),
+            "save it as UTF-8",
+        ) from None
+
+
+def _read_bounded(path: Path, max_bytes: int, what: str) -> bytes:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise Unreadable(f"cannot read the {what}: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = _file_kind(status.st_mode)
+            raise Unreadable(f"the {what} is not a regular file but {kind}", hint="name a file")
+        try:
+            raw = handle.read(max_bytes + 1)  # the file may grow after fstat
+        except OSError as error:
+            raise Unreadable(f"cannot read the {what}: {error.strerror}") from None
+    if len(raw) > max_bytes:
+        size = max(status.st_size, len(raw))
+        raise Unreadable(
+            f"the {what} is {size:,} bytes; the limit is {max_bytes:,}", (1, 1), limit=True
+        )
+    return raw
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "something else")
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, by byte-order mark or by the NUL bytes of ASCII text in them."""
+    boms = [
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ]
+    for bom, name in boms:
+        if raw.startswith(bom):
+            return name
+    head = raw[:64]
+    if len(head) >= 8 and head.count(0) >= 0.7 * len(head):
+        return "UTF-32"
+    halves = (head[0::2], head[1::2])
+    if len(head) >= 4 and any(half.count(0) >= 0.9 * len(half) for half in halves):
+        return "UTF-16"
+    return None

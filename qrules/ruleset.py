@@ -8,8 +8,6 @@
 from __future__ import annotations
 
 import difflib
-import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -17,7 +15,7 @@ from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
 from qrules.errors import RulesetError, source_context
-from qrules.fileio import byte_position
+from qrules.fileio import Unreadable, read_source
 from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
 from qrules.schema import load_schema
@@ -113,42 +111,26 @@ def load_file(path: Path) -> Ruleset:
 
 
 def read_ruleset_text(path: Path) -> str:
-    """A ruleset file's text, the one way every command reads it: a regular file within
-    the size limit (checked before reading), UTF-8 with or without a BOM."""
+    """A ruleset file's text, the one way every command reads it (``fileio.read_source``)."""
     shown = display_path(path)
     try:
-        _check_file(path.stat(), shown)  # before opening: opening a FIFO blocks
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_RULESET_BYTES + 1)  # the file may grow after the check
-    except OSError as error:
-        raise RulesetError(f"cannot read the ruleset: {error.strerror}", source=shown) from None
-    _check_size(len(raw), shown)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line, column = byte_position(raw, error.start)
+        return read_source(path, MAX_RULESET_BYTES, "ruleset")
+    except Unreadable as error:
+        if error.limit:
+            raise too_large(shown) from None
+        line, column = error.at or (None, None)
+        context = None
+        if error.at:
+            text = path.read_bytes()[: MAX_RULESET_BYTES + 1].decode("utf-8", "replace")
+            context = source_context(text, *error.at)
         raise RulesetError(
-            f"the ruleset is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            error.message,
             source=shown,
             line=line,
             column=column,
-            hint="save the file as UTF-8",
-            context=source_context(raw.decode("utf-8", "replace"), line, column),
+            hint=error.hint,
+            context=context,
         ) from None
-
-
-def _check_file(status: os.stat_result, shown: str) -> None:
-    # A FIFO or a device would block or never end.
-    if not stat.S_ISREG(status.st_mode):
-        raise RulesetError(
-            "the ruleset is not a regular file", source=shown, hint="name a .qr file"
-        )
-    _check_size(status.st_size, shown)
-
-
-def _check_size(size: int, shown: str) -> None:
-    if size > MAX_RULESET_BYTES:
-        raise too_large(shown)
 
 
 def display_path(path: Path) -> str:

@@ -180,13 +180,13 @@ def test_nesting_depth_is_bounded(write: Write) -> None:
 def test_file_size_is_bounded(write: Write) -> None:
     path = write("a.yaml", HEADER + "x-big: " + "a" * (5 * 1024 * 1024) + "\n")
     [(rule, _, _, message)] = problems(path)
-    assert rule == "yaml-limits" and "agreements are limited to 5,242,880" in message
+    assert rule == "yaml-limits" and "bytes; the limit is 5,242,880" in message
 
 
 def test_binary_files() -> None:
     [(rule, line, _, message)] = problems(MALFORMED / "binary.yaml")
     assert (rule, line) == ("document-unreadable", 9)
-    assert message == "the file is binary (it contains NUL bytes), not a text agreement"
+    assert message == "the file is binary (it contains NUL bytes), not text"
 
 
 def test_non_utf8_files_point_at_the_byte() -> None:
