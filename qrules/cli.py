@@ -56,8 +56,9 @@ def cli() -> None:
     """Check quality agreements against ISO 9001 and your organisation's rules."""
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
-REPORTERS = {name: f"qrules.report.{name}" for name in REPORT_FORMATS}
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "coverage", "coverage-json")
+REPORTERS = {name: f"qrules.report.{name.replace('-', '_')}" for name in REPORT_FORMATS}
+AUDIENCE_FORMATS = ("markdown", "html")  # the formats a person outside the company may read
 
 
 def _parse_reports(
@@ -93,7 +94,9 @@ def _parse_reports(
     type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
-    help="Format of the report on standard output (or in --output).",
+    help="Format of the report on standard output (or in --output). markdown is the review "
+    "memo, html the same as one page; coverage is the clause coverage matrix in Markdown, "
+    "coverage-json the same as JSON.",
 )
 @click.option(
     "--output",
@@ -152,6 +155,14 @@ def _parse_reports(
     help="Check files in this many processes.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "counterparty"]),
+    default="internal",
+    show_default=True,
+    help="Who the markdown and html memos are for. The counterparty version says what must "
+    "change and why, by clause, without our fallback positions, approvers or reasons.",
+)
 @handles_errors
 def check(
     paths: tuple[str, ...],
@@ -167,6 +178,7 @@ def check(
     today: dt.datetime | None,
     jobs: int,
     quiet: bool,
+    audience: str,
 ) -> None:
     """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
 
@@ -198,10 +210,9 @@ def check(
     )
     report = configuration.apply_overrides(report, found)
     for report_format, target in reports:
-        emit(render(report, report_format), target)
-    emit(
-        render(report, output_format, colour=output is None and _is_tty(), hints=not quiet), output
-    )
+        emit(render(report, report_format, audience=audience), target)
+    colour = output is None and _is_tty()
+    emit(render(report, output_format, colour=colour, hints=not quiet, audience=audience), output)
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
@@ -274,13 +285,22 @@ def _refuse_inputs(targets: dict[str, str], files: list[str]) -> None:
             )
 
 
-def render(report: Any, output_format: str, *, colour: bool = False, hints: bool = True) -> str:
+def render(
+    report: Any,
+    output_format: str,
+    *,
+    colour: bool = False,
+    hints: bool = True,
+    audience: str = "internal",
+) -> str:
     """The report in one format; every format module has ``render(report, ...) -> str``."""
     from importlib import import_module
 
     module = import_module(REPORTERS[output_format])
     if output_format == "text":
         return str(module.render(report, colour=colour, hints=hints))
+    if output_format in AUDIENCE_FORMATS:
+        return str(module.render(report, audience=audience))
     return str(module.render(report))
 
 

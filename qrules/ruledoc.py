@@ -7,7 +7,6 @@ severity, refs, scope, source text, hint and the test agreements that exercise i
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,46 +180,35 @@ def _cell(text: str) -> str:
 
 
 def html_page(rulesets: tuple[Ruleset, ...], title: str) -> str:
-    body = []
-    for ruleset in rulesets:
-        body.append(f"<h2>{_h(ruleset.name)}: {_h(ruleset.title or '')}</h2>")
-        body.append(
-            f"<p>Version {_h(ruleset.version or '-')}, source <code>{_h(ruleset.path)}</code>.</p>"
-        )
-        for clause, nodes in grouped(ruleset).items():
-            body.append(f"<h3>{_h(clause)}</h3>")
-            body += [_html_node(node) for node in nodes]
-    return HTML_TEMPLATE.format(title=_h(title), body="\n".join(body))
+    """The reference page in the reports' page shell and stylesheet (templates/ruledoc.html.j2)."""
+    from qrules import __version__
+    from qrules.report import templating
+
+    pages = [
+        {
+            "name": ruleset.name,
+            "title": ruleset.title or "",
+            "version": ruleset.version or "-",
+            "path": str(ruleset.path),
+            "clauses": [(c, list(map(_html_node, ns))) for c, ns in grouped(ruleset).items()],
+        }
+        for ruleset in rulesets
+    ]
+    return templating.render("ruledoc.html.j2", title=title, version=__version__, rulesets=pages)
 
 
-def _html_node(node: ast.Rule | ast.Term) -> str:
+def _html_node(node: ast.Rule | ast.Term) -> dict[str, object]:
     if isinstance(node, ast.Rule):
-        checks = "".join(f"<li><code>{_h(expr(r.condition))}</code></li>" for r in node.requires)
+        checks = [expr(r.condition) for r in node.requires]
     else:
-        checks = "".join(f"<li><code>{_h(tier(t))}</code></li>" for t in node.tiers)
-    hint = f"<p class=hint>{_h(node.hint.text)}</p>" if node.hint else ""
-    return (
-        f'<section id="{_anchor(node.id)}"><h4>{_h(node.id)}: {_h(node.title)}</h4>'
-        f"<p><span class=sev-{node.severity}>{node.severity}</span> "
-        f"{_h('; '.join(node.refs) or 'no ref')}</p>"
-        f"<p>Applies to <code>{_h(scope_text(node))}</code></p><ul>{checks}</ul>{hint}</section>"
-    )
-
-
-def _h(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-HTML_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60em; margin: 2em auto; color: #222 }}
-code {{ background: #f4f4f4; padding: 0 .2em }}
-section {{ border-left: 3px solid #ddd; padding-left: 1em; margin: 1em 0 }}
-.sev-error {{ color: #b00020 }} .sev-warning {{ color: #a15c00 }} .sev-note {{ color: #00639b }}
-.hint {{ color: #555; font-style: italic }}
-</style></head>
-<body><h1>{title}</h1>
-{body}
-</body></html>
-"""
+        checks = [tier(t) for t in node.tiers]
+    return {
+        "id": node.id,
+        "anchor": _anchor(node.id),
+        "title": node.title,
+        "severity": node.severity,
+        "refs": "; ".join(node.refs) or "no ref",
+        "scope": scope_text(node),
+        "checks": checks,
+        "hint": node.hint.text if node.hint else None,
+    }

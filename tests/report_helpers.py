@@ -31,6 +31,15 @@ WAIVED_AGREEMENT = (REPO / QUICKSTART / "conflicting.yaml").read_text(encoding="
 )
 WAIVED_LINES = {"QS-AUDIT waiver": 36, "QS-CHANGE-NOTICE waiver": 40}
 
+# The clean quickstart agreement with two fallback positions taken: ready after approvals.
+APPROVALS_AGREEMENT = (
+    (REPO / QUICKSTART / "clean.yaml")
+    .read_text(encoding="utf-8")
+    .replace("major: 0.65", "major: 1.0")
+    .replace("retention: 10 years", "retention: 12 years")
+    .replace("effective: 2027-03-01\n", "effective: 2027-03-01\nterm: 3 years\n")
+)
+
 
 def check_quickstart(*args: str) -> Result:
     """``qrules check`` over the quickstart example, from the repository root."""
@@ -41,6 +50,14 @@ def write_waived(folder: Path) -> Path:
     """The conflicting quickstart agreement with one valid and one expired waiver."""
     path = folder / "waived.yaml"
     path.write_text(WAIVED_AGREEMENT, encoding="utf-8")
+    (folder / "policy.qr").write_text((REPO / POLICY).read_text(encoding="utf-8"))
+    return path
+
+
+def write_approvals(folder: Path) -> Path:
+    """The clean quickstart agreement with two fallbacks (Quality Director, Finance)."""
+    path = folder / "approvals.yaml"
+    path.write_text(APPROVALS_AGREEMENT, encoding="utf-8")
     (folder / "policy.qr").write_text((REPO / POLICY).read_text(encoding="utf-8"))
     return path
 
@@ -76,3 +93,37 @@ def assert_golden(name: str, actual: str) -> None:
         )
     )
     assert not diff, f"the report changed (QRULES_UPDATE_GOLDEN=1 to accept):\n{diff}"
+
+
+ALL_BUILTIN = (
+    "iso9001",
+    "iso9001-evidence",
+    "automotive-supplier",
+    "gmp-contract-manufacturing",
+    "software-delivery",
+    "eu-mdr-authorised-representative",
+)
+
+
+def negotiating_room(*rulesets: str) -> set[str]:
+    """Everything a term's tiers say that the other party must not read, from the loaded
+    rulesets themselves: each tier's approver and reason; its written condition as the
+    memos would write it (`prefer <= 0.65`, `(<= 0.65)`); and the bare condition too,
+    unless a rule requires the same thing of everyone (`quality.aql.critical == 0` is a
+    requirement the other party must see, not our room on `== 0`)."""
+    from qrules.compile import CompiledTerm
+    from qrules.ruleset import load_ruleset
+
+    book = load_ruleset(*rulesets)
+    required = " ".join(
+        r.source for ruleset in book.rulesets for rule in ruleset.syntax.rules
+        for r in getattr(rule, "requires", ())
+    )  # fmt: skip
+    secrets: set[str] = set()
+    for check in book.checks:
+        for tier in check.tiers if isinstance(check, CompiledTerm) else ():
+            secrets |= {text for text in (tier.approval, tier.reason) if text}
+            if tier.written:
+                secrets |= {f"{tier.kind} {tier.written}", f"({tier.written})"}
+                secrets |= set() if tier.written in required else {tier.written}
+    return secrets

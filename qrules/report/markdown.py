@@ -1,150 +1,217 @@
 """A review memo for the signing meeting, in Markdown (GitHub-flavoured tables).
 
-Per agreement: a verdict (ready to sign, or how many conflicts block it), the conflicts
-grouped by the clause they concern, the fallback positions that need someone's approval, the
-waivers in force, and what kept qrules from reading the agreement. All text that comes from
-agreements or rulesets is escaped, so a `|` in a reason cannot break a table.
+The memo opens with the batch (verdict counts, the rules that fail most, clause coverage),
+then one section per agreement that needs attention, in natural order: its identity and the
+rulesets that judged it, a verdict that counts the approvals still open, conflicts grouped
+by clause, approvals per approver, waivers, remarks, coverage and a sign-off sheet. In a
+batch, agreements that are ready to sign with nothing to approve are one line each at the
+end. ``audience="counterparty"`` writes the version for the other party (see memo.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterable
+from qrules.findings import CheckReport, Finding, Identity
+from qrules.report import coverage
+from qrules.report.md import code, escape, plural, table
+from qrules.report.memo import APPROVALS, INTERNAL, NOT_READY, READY, Agreement, Item, Memo, build
 
-from qrules.findings import SEVERITY_RANK, CheckReport, DocumentResult, Finding
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_NUMBER = re.compile(r"(\d+)")
-OTHER = "Other"
+__all__ = ["code", "escape", "render"]
 
 
-def render(report: CheckReport) -> str:
-    lines = _header(report)
-    for document in report.documents:
-        lines += _document(document, report.fail_on)
-    lines += _overrides(report)
+def render(report: CheckReport, audience: str = INTERNAL) -> str:
+    memo = build(report, audience)
+    batch = len(memo.agreements) > 1
+    lines = _header(memo)
+    if batch:
+        lines += _failing_rules(memo) + _batch_coverage(memo)
+    for agreement in memo.agreements:
+        lines += [] if batch and agreement.folded else _agreement(agreement, memo)
+    lines += _folded(memo) if batch else []
+    lines += _overrides(memo)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-# ---------------------------------------------------------------------------- text helpers
+# ---------------------------------------------------------------------------- the batch
 
 
-def escape(text: str) -> str:
-    """User text for inline Markdown: special characters escaped, line breaks as spaces."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+INTERNAL_NOTE = (
+    "- **Internal:** shows our fallback positions, approvers and reasons; for the other party "
+    "write the memo with `--audience counterparty`"
+)
 
 
-def code(text: str, *, in_table: bool = False) -> str:
-    """A code span long enough for the backticks inside it; pipes escaped inside tables."""
-    text = " ".join(str(text).split())
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
-    span = f"{fence}{padded}{fence}"
-    return span.replace("|", "\\|") if in_table else span
-
-
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    header = list(header)
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return [*lines, ""]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-# ---------------------------------------------------------------------------- sections
-
-
-def _header(report: CheckReport) -> list[str]:
-    date = report.checked_on or dt.date.today()
-    rulesets = ", ".join(
-        escape(f"{r['name']} {r['version']}" if r.get("version") else str(r["name"]))
-        for r in report.rulesets
-    )
-    ready = sum(_failing(d, report.fail_on) == [] for d in report.documents)
-    lines = [
-        "# Agreement review memo",
+def _header(memo: Memo) -> list[str]:
+    rulesets = ", ".join(escape(name) for name in memo.rulesets) or "none"
+    if memo.internal:
+        title, note = "# Agreement review memo", INTERNAL_NOTE
+        counts = (
+            f"{memo.count(READY)} ready to sign, {memo.count(APPROVALS)} ready after "
+            f"approvals, {memo.count(NOT_READY)} not ready"
+        )
+    else:
+        title, note = "# Agreement review", "- **For:** the other party to the agreements"
+        ready, changes = memo.count(READY), memo.count(NOT_READY)
+        counts = f"{ready} {_need(ready)} no change, {changes} {_need(changes)} changes"
+    return [
+        title,
         "",
-        f"- **Date:** {date.isoformat()}",
+        f"- **Date:** {memo.date}",
         f"- **Rulesets:** {rulesets}",
-        f"- **Blocking severity:** {report.fail_on} and above",
-        f"- **Agreements:** {len(report.documents)} checked: {ready} ready to sign, "
-        f"{len(report.documents) - ready} not ready",
+        f"- **Blocking severity:** {memo.fail_on} and above",
+        f"- **Agreements:** {len(memo.agreements)} checked: {counts}",
+        note,
         "",
     ]
+
+
+def _need(count: int) -> str:
+    return "needs" if count == 1 else "need"
+
+
+def _failing_rules(memo: Memo) -> list[str]:
+    if not memo.failing:
+        return []
     rows = [
-        [code(d.path, in_table=True), _verdict(d, report.fail_on), str(len(_approvals(d)))]
-        for d in report.documents
+        [f"**{escape(r.rule)}** {escape(r.title)}", escape(r.clause) or "—", str(r.agreements)]
+        for r in memo.failing
     ]
-    return lines + _table(["Agreement", "Verdict", "Approvals required"], rows)
+    return ["## Rules that fail most", "", *table(["Rule", "Clause", "Agreements"], rows, 1)]
 
 
-def _verdict(document: DocumentResult, fail_on: str) -> str:
-    failing = _failing(document, fail_on)
-    if not failing:
-        return "Ready to sign"
-    return f"Not ready: {_plural(len(failing), 'conflict')}"
+def _batch_coverage(memo: Memo) -> list[str]:
+    if not memo.coverage:
+        return []
+    totals = coverage.totals_table(memo.coverage)
+    return ["## Clause coverage", "", coverage.DEFINITION, "", *totals]
 
 
-def _document(document: DocumentResult, fail_on: str) -> list[str]:
-    lines = [f"## {code(document.path)}", "", f"**{_verdict(document, fail_on)}**", ""]
-    lines += _loading(document)
-    lines += _conflicts(document, fail_on)
-    lines += _approval_table(document)
-    lines += _waivers(document)
-    lines += _remarks(document, fail_on)
+def _folded(memo: Memo) -> list[str]:
+    folded = [a for a in memo.agreements if a.folded]
+    if not folded:
+        return []
+    heading = "Ready to sign" if memo.internal else "No changes requested"
+    lines = [f"## {heading} ({len(folded)})", ""]
+    lines += [f"- {code(a.path)}: {_summary(a)}" for a in folded]
+    return [*lines, "", "Check one of them on its own for its full memo and sign-off sheet.", ""]
+
+
+def _summary(agreement: Agreement) -> str:
+    identity = agreement.identity or Identity()
+    parts = [escape(identity.id or "no id")]
+    parts += [f"revision {escape(identity.revision)}"] if identity.revision else []
+    text = ", ".join(parts) + (f": {escape(identity.title)}" if identity.title else "")
+    notes = [plural(len(agreement.remarks), "remark")] if agreement.remarks else []
+    notes += [plural(len(agreement.waivers), "waiver")] if agreement.waivers else []
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _overrides(memo: Memo) -> list[str]:
+    if not memo.overrides:
+        return []
+    rows = [
+        [
+            escape(entry.id),
+            "disabled" if not entry.enabled else f"severity {entry.severity}",
+            escape(entry.override or ""),
+        ]
+        for entry in memo.overrides
+    ]
+    return ["## Rules changed by the configuration", "", *table(["Rule", "Change", "Reason"], rows)]
+
+
+# ---------------------------------------------------------------------------- one agreement
+
+
+def _agreement(agreement: Agreement, memo: Memo) -> list[str]:
+    lines = [f"## {code(agreement.path)}", "", f"**{escape(agreement.verdict)}**", ""]
+    lines += _identity(agreement)
+    lines += _compact("Problems reading the agreement", agreement.loading, with_fix=True)
+    lines += _conflicts(agreement)
+    lines += _approvals(agreement)
+    lines += _waivers(agreement)
+    lines += _compact("Remarks (not blocking)", agreement.remarks, with_fix=False)
+    lines += _coverage(agreement)
+    lines += _signoff(agreement)
     return lines
 
 
-def _loading(document: DocumentResult) -> list[str]:
-    problems = [f for f in document.findings if _is_loader(f)]
-    if not problems:
-        return []
-    lines = ["### Problems reading the agreement", ""]
-    lines += [_item(document.path, f, with_hint=True) for f in problems]
-    return [*lines, ""]
+def _identity(agreement: Agreement) -> list[str]:
+    judged = ", ".join(escape(name) for name in agreement.judged_by) or "no rule applied"
+    identity = agreement.identity
+    if identity is None:
+        return ["- **Agreement:** could not be read", f"- **Judged by:** {judged}", ""]
+    about = [escape(identity.id or "no id")]
+    about += [f"revision {escape(identity.revision)}"] if identity.revision else []
+    about += [escape(identity.status)] if identity.status else []
+    parties = ", ".join(
+        f"{escape(p.name or 'unnamed')} ({escape(p.role or 'no role')})" for p in identity.parties
+    )
+    effective = escape(identity.effective or "date not stated")
+    effective += f", for {escape(identity.term)}" if identity.term else ", term not stated"
+    return [
+        f"- **Agreement:** {', '.join(about)}",
+        f"- **Title:** {escape(identity.title or 'not stated')}",
+        f"- **Type:** {escape(identity.type or 'not stated')}",
+        f"- **Parties:** {parties or 'not stated'}",
+        f"- **Effective:** {effective}",
+        f"- **Judged by:** {judged}",
+        "",
+    ]
 
 
-def _conflicts(document: DocumentResult, fail_on: str) -> list[str]:
-    conflicts = [f for f in _failing(document, fail_on) if not _is_loader(f)]
-    if not conflicts:
+def _conflicts(agreement: Agreement) -> list[str]:
+    if not agreement.conflicts:
         return []
-    groups: dict[str, list[Finding]] = {}
-    for finding in conflicts:
-        groups.setdefault(finding.refs[0] if finding.refs else OTHER, []).append(finding)
     lines = ["### Conflicts", ""]
-    for clause in sorted(groups, key=_clause_order):
+    for clause, items in agreement.conflicts:
         lines += [f"#### {escape(clause)}", ""]
-        lines += [_item(document.path, f, with_hint=True) for f in groups[clause]]
+        for item in items:
+            lines += _conflict(item)
         lines.append("")
     return lines
 
 
-def _approval_table(document: DocumentResult) -> list[str]:
-    approvals = _approvals(document)
-    if not approvals:
+def _conflict(item: Item) -> list[str]:
+    f = item.finding
+    lines = [f"- **{escape(f.rule)}** {escape(f.title)} ({_where(f)})", f"  - {escape(item.text)}"]
+    if f.value is not None:
+        lines.append(f"  - Current value: {code(f.value)}")
+    if item.needs and item.term:
+        lines.append(f"  - Our positions: {escape(item.needs)}")
+    elif item.needs:
+        lines.append(f"  - Needs: {code(item.needs)}")
+    if item.fix:
+        lines.append(f"  - Fix: {escape(item.fix)}")
+    return lines
+
+
+def _where(finding: Finding) -> str:
+    return f"line {finding.line}, {code(finding.path)}" if finding.path else f"line {finding.line}"
+
+
+def _approvals(agreement: Agreement) -> list[str]:
+    if not agreement.approvals:
         return []
     rows = [
         [
-            f"{escape(f.rule)} {escape(f.title)}",
-            escape(f.message),
-            escape(f.approval or "not named"),
-            code(f"{document.path}:{f.line}", in_table=True),
+            escape(approver),
+            f"**{escape(i.finding.rule)}** {escape(i.finding.title)}",
+            code(i.finding.value, in_table=True) if i.finding.value is not None else "—",
+            str(i.finding.line),
+            escape(i.text),
         ]
-        for f in approvals
+        for approver, items in agreement.approvals
+        for i in items
     ]
-    return ["### Approvals required", "", *_table(["Term", "Position", "Approval", "Line"], rows)]
+    header = ["Approver", "Term", "Value", "Line", "Position"]
+    return ["### Approvals required", "", *table(header, rows)]
 
 
-def _waivers(document: DocumentResult) -> list[str]:
-    waived = [f for f in document.findings if f.waived]
-    if not waived:
+def _waivers(agreement: Agreement) -> list[str]:
+    if not agreement.waivers:
         return []
     rows = []
-    for finding in waived:
+    for finding in agreement.waivers:
         waiver = finding.waiver or {}
         where = finding.related[0].line if finding.related else finding.line
         rows.append(
@@ -153,73 +220,38 @@ def _waivers(document: DocumentResult) -> list[str]:
                 escape(waiver.get("reason", "")),
                 escape(waiver.get("approved_by", "")),
                 escape(waiver.get("expires", "none")),
-                code(f"{document.path}:{where}", in_table=True),
+                str(where),
             ]
         )
-    header = ["Rule", "Reason", "Approved by", "Expires", "Waiver"]
-    return ["### Waivers", "", *_table(header, rows)]
+    header = ["Rule", "Reason", "Approved by", "Expires", "Line"]
+    return ["### Waivers", "", *table(header, rows)]
 
 
-def _remarks(document: DocumentResult, fail_on: str) -> list[str]:
-    failing = _failing(document, fail_on)
-    remarks = [
-        f
-        for f in document.findings
-        if f not in failing and not f.waived and not _is_loader(f) and f.tier != "accept"
-    ]
-    if not remarks:
+def _compact(heading: str, items: tuple[Item, ...], *, with_fix: bool) -> list[str]:
+    if not items:
         return []
-    lines = ["### Remarks (not blocking)", ""]
-    lines += [_item(document.path, f, with_hint=False) for f in remarks]
+    lines = [f"### {heading}", ""]
+    for item in items:
+        f = item.finding
+        text = f"- line {f.line}: {f.severity} **{escape(f.rule)}** {escape(item.text)}"
+        lines.append(text + (f" — *Fix:* {escape(item.fix)}" if with_fix and item.fix else ""))
     return [*lines, ""]
 
 
-def _overrides(report: CheckReport) -> list[str]:
-    changed = [entry for entry in report.rules if entry.override]
-    if not changed:
+def _coverage(agreement: Agreement) -> list[str]:
+    if not agreement.coverage:
         return []
-    rows = [
-        [
-            escape(entry.id),
-            "disabled" if not entry.enabled else f"severity {entry.severity}",
-            escape(entry.override or ""),
-        ]
-        for entry in changed
+    lines = ["### Clause coverage", ""]
+    lines += [
+        f"- **{coverage.LABELS[state]}:** {'; '.join(escape(c) for c in clauses)}"
+        for state, clauses in agreement.coverage.items()
     ]
-    return [
-        "## Rules changed by the configuration",
-        "",
-        *_table(["Rule", "Change", "Reason"], rows),
-    ]
+    return [*lines, ""]
 
 
-# ---------------------------------------------------------------------------- selections
-
-
-def _item(path: str, finding: Finding, *, with_hint: bool) -> str:
-    text = (
-        f"- {code(f'{path}:{finding.line}')} {finding.severity} **{escape(finding.rule)}** "
-        f"{escape(finding.message)}"
-    )
-    if with_hint and finding.hint:
-        text += f" — *Fix:* {escape(finding.hint)}"
-    return text
-
-
-def _failing(document: DocumentResult, fail_on: str) -> list[Finding]:
-    threshold = SEVERITY_RANK[fail_on]
-    return [f for f in document.findings if not f.waived and SEVERITY_RANK[f.severity] >= threshold]
-
-
-def _approvals(document: DocumentResult) -> list[Finding]:
-    return [f for f in document.findings if f.tier == "accept" and not f.waived]
-
-
-def _is_loader(finding: Finding) -> bool:
-    return finding.ruleset == "qrules" and finding.rule != "waiver"
-
-
-def _clause_order(clause: str) -> tuple[bool, list[tuple[int, str]]]:
-    """Clauses in natural order (8.4.3 before 8.10), "Other" last."""
-    pieces = [(int(p), "") if p.isdigit() else (0, p) for p in _NUMBER.split(clause) if p]
-    return (clause == OTHER, pieces)
+def _signoff(agreement: Agreement) -> list[str]:
+    if not agreement.signoff:
+        return []
+    rows = [[escape(s.role), escape(s.signs_for), "", "", ""] for s in agreement.signoff]
+    header = ["Role", "For", "Name", "Date", "Signature"]
+    return ["### Sign-off", "", *table(header, rows)]
