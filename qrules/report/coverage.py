@@ -150,7 +150,11 @@ def render(report: CheckReport) -> str:
         lines += ["## All agreements", "", *totals_table(batch_totals(report))]
     for document in sorted(report.documents, key=lambda d: natural_key(d.path)):
         rows = [
-            [escape(s.clause), LABELS[s.state].lower(), escape(", ".join(s.rules)) or "—"]
+            [
+                escape(s.clause),
+                s.state.replace(UNREAD, "not read"),
+                escape(", ".join(s.rules)) or "—",
+            ]
             for s in document_coverage(document, clauses)
         ]
         lines += [f"## {code(document.path)}", "", *table(["Clause", "Coverage", "Rules"], rows)]
