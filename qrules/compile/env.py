@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qrules.limits import MAX_EVALUATION_STEPS
+from qrules.model.paths import DocPath, dotted
 from qrules.stdlib.core import EvalError
-
-DocPath = tuple[str | int, ...]
-
 
 Located = tuple[Any, DocPath | None]
 
@@ -54,11 +52,3 @@ class Env:
 
     def first_read_since(self, mark: int) -> DocPath | None:
         return self.trace[mark] if len(self.trace) > mark else None
-
-
-def dotted(path: DocPath) -> str:
-    """``("scope", "products", 2, "revision")`` → ``scope.products[2].revision``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text

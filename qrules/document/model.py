@@ -6,11 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qrules.findings import Finding
-
-DocPath = tuple[str | int, ...]
-
-
-Location = tuple[int, int]
+from qrules.model.paths import DocPath, Location, dotted
 
 
 @dataclass
@@ -90,13 +86,6 @@ LOADER_TITLES = {
     "non-finite": "Every number is finite",
     "schema": "The agreement follows its schema",
 }
-
-
-def dotted(path: DocPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def excerpt(text: str, width: int = 40) -> str:

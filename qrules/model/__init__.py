@@ -1,0 +1,1 @@
+"""What flows between the steps: paths into documents, values, findings."""
