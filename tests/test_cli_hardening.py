@@ -230,7 +230,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Thousands of agreements: a batch that runs for several seconds."""
     folder = tmp_path_factory.mktemp("batch")
     text = AGREEMENT.read_text(encoding="utf-8")
-    for number in range(3000):
+    for number in range(8000):  # long enough on a fast machine: the interrupt lands mid-batch
         (folder / f"agreement-{number:04}.yaml").write_text(text, encoding="utf-8")
     return folder
 
@@ -272,7 +272,7 @@ def _wait_for_workers(process: subprocess.Popen[str], jobs: int) -> list[tuple[i
     while time.monotonic() < deadline:
         members = process_group(process.pid)
         if len(members) >= wanted:
-            time.sleep(1.0)
+            time.sleep(0.3)
             assert process.poll() is None, "the batch ended before it could be interrupted"
             return members
         time.sleep(0.05)
