@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qrules.config.model import Config
+from qrules.document.read import split_front_matter
 
 
 def select_files(
@@ -55,11 +56,10 @@ def declares_agreement(file: str | Path) -> bool:
     if str(file).endswith(".json"):
         return _json_declares(text)
     if str(file).endswith(".md"):
-        lines = text.splitlines()
-        if not lines or lines[0].strip() != "---":
+        split = split_front_matter(text)
+        if split is None:
             return False
-        closing = [i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")]
-        text = "\n".join(lines[1 : closing[0] if closing else len(lines)])
+        text = split[0]
     return bool(_DECLARED.search(text))
 
 

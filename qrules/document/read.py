@@ -24,17 +24,29 @@ def read_text(path: Path, document: Document) -> str | None:
 
 def front_matter(text: str, document: Document) -> str | None:
     """The YAML between the leading ``---`` lines of a Markdown agreement."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    split = split_front_matter(text)
+    if split is None:
         document.problem(
             "yaml-syntax",
             "a Markdown agreement starts with YAML front matter between `---` lines",
             hint="put the agreement's fields between two `---` lines at the top",
         )
         return None
+    yaml_text, closed = split
+    if not closed:
+        document.problem("yaml-syntax", "the front matter's closing `---` line is missing")
+        return None
+    return yaml_text
+
+
+def split_front_matter(text: str) -> tuple[str, bool] | None:
+    """The YAML of Markdown front matter and whether its closing line is there; None when
+    the text does not start with ``---``. The YAML keeps a blank first line, so that its
+    marks are the Markdown file's lines."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
     for end, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
-            # Keep the first line blank so YAML marks match the Markdown file's lines.
-            return "\n" + "".join(lines[1:end])
-    document.problem("yaml-syntax", "the front matter's closing `---` line is missing")
-    return None
+            return "\n" + "".join(lines[1:end]), True
+    return "\n" + "".join(lines[1:]), False
