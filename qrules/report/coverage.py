@@ -12,7 +12,9 @@ distinct ``ref`` of the loaded rules, as written.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from qrules.findings import CheckReport, DocumentResult
 from qrules.report.order import natural_key
@@ -33,9 +35,9 @@ DEFINITION = (
 )
 
 
-@dataclass(frozen=True)
-class ClauseState:
-    """One clause in one agreement; ``rules`` are those that decided the state."""
+class ClauseState(NamedTuple):
+    """One clause in one agreement; ``rules`` are those that decided the state. (A named
+    tuple, not a frozen dataclass: a batch makes one per clause and agreement, 100,000s.)"""
 
     clause: str
     state: str
@@ -73,16 +75,14 @@ def document_coverage(
             continue  # a fallback position holds: the clause is addressed
         for ref in finding.refs:
             (waived if finding.waived else active).setdefault(ref, []).append(finding.rule)
-    applied = set(document.applied)
-    return tuple(
-        _state(clause, rules, applied, active, waived) for clause, rules in clauses.items()
-    )
+    held = set(document.applied).__contains__
+    return tuple(_state(clause, rules, held, active, waived) for clause, rules in clauses.items())
 
 
 def _state(
     clause: str,
     rules: tuple[str, ...],
-    applied: set[str],
+    held: Callable[[str], bool],
     active: dict[str, list[str]],
     waived: dict[str, list[str]],
 ) -> ClauseState:
@@ -90,8 +90,8 @@ def _state(
         return ClauseState(clause, CONFLICT, tuple(dict.fromkeys(active[clause])))
     if clause in waived:
         return ClauseState(clause, WAIVED, tuple(dict.fromkeys(waived[clause])))
-    held = tuple(rule for rule in rules if rule in applied)
-    return ClauseState(clause, ADDRESSED, held) if held else ClauseState(clause, SILENT)
+    applied = tuple(filter(held, rules))
+    return ClauseState(clause, ADDRESSED, applied) if applied else ClauseState(clause, SILENT)
 
 
 def by_state(states: tuple[ClauseState, ...]) -> dict[str, tuple[str, ...]]:
@@ -102,9 +102,16 @@ def by_state(states: tuple[ClauseState, ...]) -> dict[str, tuple[str, ...]]:
 
 def batch_totals(report: CheckReport) -> tuple[ClauseTotal, ...]:
     clauses = cited(report)
+    return totals(clauses, [document_coverage(d, clauses) for d in report.documents])
+
+
+def totals(
+    clauses: dict[str, tuple[str, ...]], documents: Iterable[tuple[ClauseState, ...]]
+) -> tuple[ClauseTotal, ...]:
+    """The batch's count per clause and state, from each agreement's coverage."""
     counts = {clause: Counter[str]() for clause in clauses}
-    for document in report.documents:
-        for state in document_coverage(document, clauses):
+    for states in documents:
+        for state in states:
             counts[state.clause][state.state] += 1
     return tuple(
         ClauseTotal(clause, rules, {state: counts[clause][state] for state in STATES})

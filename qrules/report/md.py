@@ -6,12 +6,14 @@ All text that comes from agreements or rulesets goes through ``escape`` or ``cod
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 
 
+@functools.lru_cache(maxsize=4096)  # a batch repeats its clauses and rule titles thousands of times
 def escape(text: str) -> str:
     """User text for inline Markdown: special characters escaped, line breaks as spaces."""
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))

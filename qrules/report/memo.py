@@ -99,14 +99,15 @@ def build(report: CheckReport, audience: str = INTERNAL) -> Memo:
     internal = audience == INTERNAL
     context = _Context(report, internal)
     documents = sorted(report.documents, key=lambda d: natural_key(d.path))
+    agreements = tuple(context.agreement(d, i) for i, d in enumerate(documents, 1))
     return Memo(
         audience=audience,
         date=(report.checked_on or dt.date.today()).isoformat(),
         rulesets=tuple(coverage.ruleset_name(r) for r in report.rulesets),
         fail_on=report.fail_on,
-        agreements=tuple(context.agreement(d, i) for i, d in enumerate(documents, 1)),
+        agreements=agreements,
         failing=_failing_rules(report, context.entries),
-        coverage=coverage.batch_totals(report) if internal else (),
+        coverage=coverage.totals(context.clauses, context.covered) if internal else (),
         overrides=tuple(e for e in report.rules if e.override) if internal else (),
     )
 
@@ -119,6 +120,11 @@ class _Context:
         self.internal = internal
         self.entries = {entry.id: entry for entry in report.rule_entries()}
         self.clauses = coverage.cited(report) if internal else {}
+        self.covered: list[tuple[coverage.ClauseState, ...]] = []  # each agreement's, once
+        self.rulesets_citing = {
+            clause: {self.entries[rule].ruleset for rule in rules}
+            for clause, rules in self.clauses.items()
+        }
         self.versions = {str(r["name"]): coverage.ruleset_name(r) for r in report.rulesets}
 
     def agreement(self, document: DocumentResult, number: int) -> Agreement:
@@ -193,15 +199,16 @@ class _Context:
         """The clauses of the rulesets that judged the agreement: that a ruleset out of
         scope (GMP for a supplier agreement) is silent on all its clauses says nothing new.
         Nothing for an agreement that could not be read: its problems say why."""
-        if not self.internal or document.applied is None:
+        if not self.internal:
+            return {}
+        states = coverage.document_coverage(document, self.clauses)
+        self.covered.append(states)
+        if document.applied is None:
             return {}
         judging = self._judging(document)
-        clauses = {
-            clause: rules
-            for clause, rules in self.clauses.items()
-            if any(self.entries[rule].ruleset in judging for rule in rules)
-        }
-        return coverage.by_state(coverage.document_coverage(document, clauses))
+        return coverage.by_state(
+            tuple(s for s in states if self.rulesets_citing[s.clause] & judging)
+        )
 
 
 # ---------------------------------------------------------------------------- selections
