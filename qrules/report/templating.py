@@ -23,7 +23,7 @@ def render(template: str, **context: Any) -> str:
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("qrules.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a misspelt name is an error, not an empty cell
@@ -31,3 +31,5 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["thousands"] = "{:,}".format  # 3,000 agreements
+    return environment
