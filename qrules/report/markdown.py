@@ -45,20 +45,20 @@ def _header(memo: Memo) -> list[str]:
     if memo.internal:
         title, note = "# Agreement review memo", INTERNAL_NOTE
         counts = (
-            f"{memo.count(READY)} ready to sign, {memo.count(APPROVALS)} ready after "
-            f"approvals, {memo.count(NOT_READY)} not ready"
+            f"{memo.count(READY):,} ready to sign, {memo.count(APPROVALS):,} ready after "
+            f"approvals, {memo.count(NOT_READY):,} not ready"
         )
     else:
         title, note = "# Agreement review", "- **For:** the other party to the agreements"
         ready, changes = memo.count(READY), memo.count(NOT_READY)
-        counts = f"{ready} {_need(ready)} no change, {changes} {_need(changes)} changes"
+        counts = f"{ready:,} {_need(ready)} no change, {changes:,} {_need(changes)} changes"
     return [
         title,
         "",
         f"- **Date:** {memo.date}",
         f"- **Rulesets:** {rulesets}",
         f"- **Blocking severity:** {memo.fail_on} and above",
-        f"- **Agreements:** {len(memo.agreements)} checked: {counts}",
+        f"- **Agreements:** {len(memo.agreements):,} checked: {counts}",
         note,
         "",
     ]
