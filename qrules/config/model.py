@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import Any
 
 CONFIG_NAME = ".qrules.yaml"
 DEFAULT_RULESETS = ("iso9001",)
@@ -34,13 +33,15 @@ class Glob:
     trailing ``/`` matches folders only."""
 
     pattern: str
-    spec: pathspec.PathSpec = field(repr=False, compare=False)
+    spec: Any = field(repr=False, compare=False)  # a pathspec.PathSpec
 
     def matches(self, relative: str) -> bool:
         return self.spec.match_file(relative)
 
 
 def compile_glob(pattern: str) -> Glob:
+    import pathspec  # imported here: tens of milliseconds a hook without globs never pays
+
     return Glob(pattern, pathspec.PathSpec.from_lines("gitwildmatch", [pattern]))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,15 @@ def validate(document: Document, schema_file: str | None) -> None:
         _convert_untyped(document.data)
         _report_yaml11(document, set())
         return
-    validator, is_valid, typed_paths = validator_for(schema_file)
+    validator = validator_for(schema_file)
     flagged: set[DocPath] = set()
-    if not is_valid(document.data):
-        for error in validator.iter_errors(document.data):
+    if not validator.is_valid(document.data):
+        for error in validator.errors(document.data):
             path = tuple(error.absolute_path)
             flagged.add(path)
             _schema_finding(document, error, path)
     _report_yaml11(document, flagged)
-    for path, kind in _convert_typed(document.data, typed_paths):
+    for path, kind in _convert_typed(document.data, validator.typed_paths):
         if path not in flagged:  # the pattern passed: a number too large to mean anything
             document.problem(
                 "schema",
@@ -173,31 +174,46 @@ def _get(data: Any, path: DocPath) -> Any:
     return data
 
 
+@dataclass(frozen=True)
+class Validator:
+    """One schema file, compiled once: a fast validity test, jsonschema to explain an
+    invalid document (built, and imported, only when one is met), the typed paths."""
+
+    schema: Schema
+    is_valid: Callable[[Any], bool]
+    typed_paths: dict[str, Any]
+
+    @cached_property
+    def explainer(self) -> Any:
+        import jsonschema
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        cls = jsonschema.validators.validator_for(self.schema.root, Draft202012Validator)
+        return cls(self.schema.root, format_checker=FormatChecker())
+
+    def errors(self, data: Any) -> Iterator[Any]:
+        return iter(self.explainer.iter_errors(data))
+
+
 @cache
-def validator_for(schema_file: str) -> tuple[Any, Callable[[Any], bool], dict[str, Any]]:
-    """Once per schema file: jsonschema's validator (for messages), a fast validity test,
-    and the schema's typed paths."""
-    import jsonschema
-    from jsonschema import Draft202012Validator, FormatChecker
-
+def validator_for(schema_file: str) -> Validator:
     schema = load_schema(schema_file)
-    validator_class = jsonschema.validators.validator_for(schema.root, Draft202012Validator)
-    validator = validator_class(schema.root, format_checker=FormatChecker())
-    return validator, _fast_validity(schema.root, validator), _typed_paths(schema)
+    return Validator(schema, _fast_validity(schema, schema_file), _typed_paths(schema))
 
 
-def _fast_validity(schema: dict[str, Any], validator: Any) -> Callable[[Any], bool]:
+def _fast_validity(schema: Schema, schema_file: str) -> Callable[[Any], bool]:
     """Most agreements are valid: fastjsonschema's generated code says so several times
-    faster than jsonschema, which then only runs to explain an invalid one. A schema that
-    fastjsonschema cannot compile (2020-12-only keywords) uses jsonschema alone."""
-    if not _fast_compatible(schema):
-        return validator.is_valid
+    faster than jsonschema (whose import alone costs a hook tens of milliseconds), which
+    then only runs to explain an invalid one. A schema that fastjsonschema cannot compile
+    (2020-12-only keywords) uses jsonschema alone."""
+    if not _fast_compatible(schema.root):
+        return lambda data: bool(validator_for(schema_file).explainer.is_valid(data))
     import fastjsonschema
 
     try:
-        fast = fastjsonschema.compile(schema, formats={"date": _is_date})
+        fast = fastjsonschema.compile(schema.root, formats={"date": _is_date})
     except fastjsonschema.JsonSchemaDefinitionException:
-        return validator.is_valid
+        return lambda data: bool(validator_for(schema_file).explainer.is_valid(data))
 
     def is_valid(data: Any) -> bool:
         try:
