@@ -11,6 +11,7 @@ distinct ``ref`` of the loaded rules, as written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -153,6 +154,8 @@ def render(report: CheckReport) -> str:
 
     clauses = cited(report)
     lines = ["# Clause coverage", "", *_about(report), DEFINITION, ""]
+    if not clauses:
+        return "\n".join([*lines, "No rule of the run cites a clause (`ref`)."]) + "\n"
     if len(report.documents) > 1:
         lines += ["## All agreements", "", *totals_table(batch_totals(report))]
     for document in sorted(report.documents, key=lambda d: natural_key(d.path)):
@@ -172,7 +175,7 @@ def _about(report: CheckReport) -> list[str]:
     from qrules.report.md import escape
 
     rulesets = ", ".join(escape(ruleset_name(r)) for r in report.rulesets)
-    date = report.checked_on.isoformat() if report.checked_on else "today"
+    date = (report.checked_on or dt.date.today()).isoformat()
     return [
         f"- **Date:** {date}",
         f"- **Rulesets:** {rulesets or 'none'}",

@@ -173,7 +173,8 @@ def _conflicts(agreement: Agreement) -> list[str]:
 
 def _conflict(item: Item) -> list[str]:
     f = item.finding
-    lines = [f"- **{escape(f.rule)}** {escape(f.title)} ({_where(f)})", f"  - {escape(item.text)}"]
+    title = f" {escape(f.title)}" if f.title else ""
+    lines = [f"- **{escape(f.rule)}**{title} ({_where(f)})", f"  - {escape(item.text)}"]
     if f.value is not None:
         lines.append(f"  - Current value: {code(f.value)}")
     if item.needs and item.term:
