@@ -301,8 +301,9 @@ def test_nested_quantifiers_over_long_lists_stop_at_the_evaluation_budget(tmp_pa
     assert_no_traceback(result)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert f"{agreement}:2:1: error H-1 cannot evaluate: evaluation stopped after 1,000,000" in (
-        lines[1]
+    assert (
+        f"{agreement}:2:1: error H-1 cannot evaluate: evaluation stopped after 1,000,000"
+        in (lines[1])
     )
     assert lines[0].startswith(f"{agreement}:1:1: error H-2 ")
 
