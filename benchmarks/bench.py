@@ -30,8 +30,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from qrules.batch import check_files  # noqa: E402
 from qrules.document import load_document  # noqa: E402
+from qrules.engine.batch import check_files  # noqa: E402
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

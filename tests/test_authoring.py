@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qrules.model.values import Duration, Percent
 from qrules.resources import rulesets_dir
 from qrules.syntax import ast
 from qrules.syntax.format import format_ast, format_text
 from qrules.syntax.parser import parse_ruleset
-from qrules.values import Duration, Percent
 from tests.helpers import REPO, browser_dom, outline, run_cli
 
 Write = Callable[[str, str | bytes], Path]

@@ -27,7 +27,7 @@ import pytest
 from qrules.compile import Env, MissingField
 from qrules.document import load_document
 from qrules.engine import check
-from qrules.findings import DocumentResult
+from qrules.model.findings import DocumentResult
 from qrules.ruleset import Rulebook, load_ruleset
 from qrules.syntax import ast
 from tests.helpers import REPO, run_cli

@@ -208,7 +208,7 @@ def test_colour_only_on_a_terminal_and_not_with_no_color(monkeypatch: pytest.Mon
 
 
 def test_colour_marks_severities() -> None:
-    from qrules.batch import check_files
+    from qrules.engine.batch import check_files
     from qrules.report import text
 
     report = check_files([POLICY], [CONFLICTING])

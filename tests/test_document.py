@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qrules.document import agreement_files, load_document
-from qrules.values import Duration, Percent
+from qrules.model.values import Duration, Percent
 from tests.helpers import REPO
 
 Write = Callable[[str, str | bytes], Path]

@@ -9,9 +9,9 @@ import pytest
 
 from qrules.compile import Compiler, Env, MissingField
 from qrules.errors import RulesetError
+from qrules.model.values import Duration, Percent
 from qrules.stdlib.core import EvalError
 from qrules.syntax.parser import parse_expression
-from qrules.values import Duration, Percent
 from tests.helpers import TODAY, compile_rules
 
 DOC: dict[str, Any] = {

@@ -15,12 +15,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qrules.authoring.lint import lint_text
 from qrules.cli import cli
 from qrules.compile import RegexProblem, regex_program
 from qrules.engine import check
 from qrules.errors import QrulesError
 from qrules.limits import MAX_EXPRESSION_DEPTH, MAX_LITERAL_DIGITS, MAX_RULESET_BYTES
-from qrules.lint import lint_text
 from qrules.ruleset import Rulebook, compile_text
 from qrules.syntax.format import format_text
 from tests.helpers import REPO, TODAY

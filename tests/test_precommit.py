@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qrules import __version__
-from qrules.scaffold import EXAMPLE, init_files
+from qrules.config.scaffold import EXAMPLE, init_files
 from tests.helpers import REPO, run_cli
 
 pytestmark = pytest.mark.skipif(

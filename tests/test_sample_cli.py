@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from qrules.cli import cli
-from qrules.cli_sample import sample
+from qrules.cli.sample import sample
 from qrules.stdlib.sampling import (
     acceptance_probability,
     default_grid,

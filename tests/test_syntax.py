@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from qrules.errors import RuleSyntaxError
+from qrules.model.values import Duration, Percent
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_expression, parse_ruleset
-from qrules.values import Duration, Percent
 from tests.helpers import dedent
 
 

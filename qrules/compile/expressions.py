@@ -16,9 +16,9 @@ from qrules.compile.env import CheckFn, DocPath, Env, Located, MissingField, Val
 from qrules.compile.operators import BINARY_OPERATORS, boolean, negate, step_into
 from qrules.compile.regex import compile_regex
 from qrules.errors import RulesetError, source_context
+from qrules.model.values import show, type_name
 from qrules.stdlib.core import FUNCTIONS, EvalError
 from qrules.syntax import ast
-from qrules.values import show, type_name
 
 RESERVED = {"and", "or", "not", "in", "contains", "matches", "where", "true", "false", "null"}
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from qrules.compile.env import DocPath, Located, MissingField, dotted
+from qrules.model.values import Duration, Percent, show, type_name
 from qrules.stdlib.core import EvalError
-from qrules.values import Duration, Percent, show, type_name
 
 
 def step_into(value: Any, path: DocPath | None, key: Any) -> Located:

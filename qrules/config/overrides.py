@@ -8,7 +8,7 @@ from dataclasses import replace
 from qrules.config.discover import display
 from qrules.config.model import Config, RuleOverride
 from qrules.errors import UsageError, did_you_mean, source_context
-from qrules.findings import CheckReport, Finding, RuleEntry
+from qrules.model.findings import CheckReport, Finding, RuleEntry
 
 
 def apply_overrides(report: CheckReport, config: Config | None) -> CheckReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qrules.findings import Finding
+from qrules.model.findings import Finding
 from qrules.model.paths import DocPath, Location, dotted
 
 

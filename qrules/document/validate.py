@@ -18,9 +18,9 @@ from typing import Any
 from qrules.document.model import DocPath, Document, dotted, excerpt
 from qrules.document.strict_yaml import yaml12_reading
 from qrules.errors import did_you_mean
+from qrules.model.values import Duration, Percent, parse_date, read_untyped, show
 from qrules.resources import schema_path
 from qrules.schema import Schema, load_schema, value_kind
-from qrules.values import Duration, Percent, parse_date, read_untyped, show
 
 AGREEMENT_VERSION = "qrules/v1"
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from qrules.findings import CheckReport, DocumentResult
+from qrules.model.findings import CheckReport, DocumentResult
 from qrules.report.order import natural_key
 
 ADDRESSED, CONFLICT, WAIVED, SILENT, UNREAD = "addressed", "conflict", "waived", "silent", "unread"

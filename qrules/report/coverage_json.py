@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from qrules.findings import CheckReport
+from qrules.model.findings import CheckReport
 from qrules.report.coverage import as_data
 
 

@@ -10,7 +10,7 @@ text from an agreement or a ruleset is escaped.
 
 from __future__ import annotations
 
-from qrules.findings import CheckReport
+from qrules.model.findings import CheckReport
 from qrules.report import coverage, templating
 from qrules.report.memo import INTERNAL, build
 

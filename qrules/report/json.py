@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from qrules.findings import CheckReport
+from qrules.model.findings import CheckReport
 
 
 def as_data(report: CheckReport) -> dict[str, Any]:

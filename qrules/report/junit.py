@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from qrules.findings import SEVERITY_RANK, CheckReport, DocumentResult, Finding, RuleEntry
+from qrules.model.findings import SEVERITY_RANK, CheckReport, DocumentResult, Finding, RuleEntry
 
 # Findings that mean the rules could not run on the agreement at all.
 UNREADABLE_RULES = frozenset({"document-unreadable", "yaml-syntax", "yaml-limits"})

@@ -10,7 +10,7 @@ end. ``audience="counterparty"`` writes the version for the other party (see mem
 
 from __future__ import annotations
 
-from qrules.findings import CheckReport, Finding, Identity
+from qrules.model.findings import CheckReport, Finding, Identity
 from qrules.report import coverage
 from qrules.report.md import code, escape, plural, table
 from qrules.report.memo import APPROVALS, INTERNAL, NOT_READY, READY, Agreement, Item, Memo, build

@@ -16,7 +16,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from qrules.findings import SEVERITY_RANK, CheckReport, DocumentResult, Finding, Identity, RuleEntry
+from qrules.model.findings import (
+    SEVERITY_RANK,
+    CheckReport,
+    DocumentResult,
+    Finding,
+    Identity,
+    RuleEntry,
+)
 from qrules.report import coverage
 from qrules.report.order import OTHER, clause_key, natural_key
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from qrules.findings import CheckReport, Finding, Related, RuleEntry
+from qrules.model.findings import CheckReport, Finding, Related, RuleEntry
 from qrules.report.markdown import escape
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qrules.findings import CheckReport, Finding
+from qrules.model.findings import CheckReport, Finding
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 DIM, BOLD, RESET = "\033[2m", "\033[1m", "\033[0m"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.values import Duration, Percent, parse_date, type_name
+from qrules.model.values import Duration, Percent, parse_date, type_name
 
 
 class EvalError(Exception):

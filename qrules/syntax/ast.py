@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from qrules.values import Duration, Percent
+from qrules.model.values import Duration, Percent
 
 
 @dataclass(frozen=True)

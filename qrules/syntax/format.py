@@ -13,9 +13,9 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset
-from qrules.values import Duration, Percent, read_untyped
 
 INDENT = "  "
 

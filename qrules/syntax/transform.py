@@ -14,8 +14,8 @@ from lark.tree import Meta
 
 from qrules.errors import RulesetError, RuleSyntaxError, source_context
 from qrules.limits import MAX_LITERAL_DIGITS
+from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
-from qrules.values import Duration, Percent, read_untyped
 
 
 def span_of(meta: Meta | Token) -> ast.Span:

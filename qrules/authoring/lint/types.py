@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from qrules.model.values import Duration, Percent
 from qrules.schema import Schema, value_kind
-from qrules.values import Duration, Percent
 
 
 @dataclass(frozen=True)

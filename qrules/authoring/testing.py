@@ -21,8 +21,8 @@ from pathlib import Path
 from qrules.document import SUFFIXES
 from qrules.engine import check
 from qrules.errors import QrulesError, UsageError
+from qrules.model.values import parse_date
 from qrules.ruleset import Rulebook, display_path, load_ruleset, resolve
-from qrules.values import parse_date
 
 DIRECTIVE = re.compile(r"^\s*#\s*(expect|today)\s*:\s*(.*?)\s*$")
 EXPECTATION = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)(?:@([0-9]+))?$")

@@ -193,7 +193,7 @@ def check(
       130  interrupted (Ctrl-C); no report is left half-written
     """
     from qrules import config as configuration
-    from qrules.batch import check_files
+    from qrules.engine.batch import check_files
 
     found = _configuration(paths, config_file, no_config)
     run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
@@ -333,7 +333,7 @@ def init(directory: str, force: bool) -> None:
     from pathlib import Path
 
     from qrules.config import display
-    from qrules.scaffold import write_init
+    from qrules.config.scaffold import write_init
 
     for path in write_init(Path(directory), force=force):
         click.echo(f"wrote {display(path)}")
@@ -355,7 +355,7 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from qrules.cli_sample import sample
+    from qrules.cli.sample import sample
 
     cli.add_command(sample)
 
@@ -385,8 +385,8 @@ def test_command(
     RULESETS are built-in names, .qr files or folders (searched for ruleset folders with a
     tests/ folder). Default: every built-in ruleset.
     """
+    from qrules.authoring.testing import run_suite, test_folders
     from qrules.resources import rulesets_dir
-    from qrules.rule_tests import run_suite, test_folders
 
     specs = list(rulesets) or [str(rulesets_dir())]
     day = today.date() if today else dt.date.today()
@@ -433,7 +433,7 @@ def lint(paths: tuple[str, ...], output_format: str) -> None:
     paths against the agreement schema, types, enum values, unreachable tiers, unused lets,
     regular expressions, duplicate ids and missing refs.
     """
-    from qrules.lint import duplicate_ids, lint_text
+    from qrules.authoring.lint import duplicate_ids, lint_text
     from qrules.ruleset import display_path, read_ruleset_text, resolve
 
     located = {display_path(f): f for p in paths for f in resolve(p)}
@@ -532,7 +532,7 @@ def _write_formatted(path: Any, text: str) -> bool:
 @handles_errors
 def explain(rule_id: str, rulesets: tuple[str, ...]) -> None:
     """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
-    from qrules import ruledoc
+    from qrules.authoring import docs as ruledoc
 
     entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets))
     click.echo(ruledoc.explain(entry), nl=False)
@@ -558,7 +558,7 @@ def doc(
 
     RULESETS are built-in names, .qr files or folders; default: every built-in ruleset.
     """
-    from qrules import ruledoc
+    from qrules.authoring import docs as ruledoc
     from qrules.fileio import check_writable
 
     if output:

@@ -13,9 +13,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from qrules import __version__
-from qrules.catalogue import catalogue
 from qrules.engine import check
-from qrules.findings import CheckReport, DocumentResult
+from qrules.model.findings import CheckReport, DocumentResult
+from qrules.report.catalogue import catalogue
 from qrules.ruleset import Rulebook, load_ruleset
 
 _worker_rules: Rulebook | None = None

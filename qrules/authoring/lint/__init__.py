@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qrules.authoring.lint.linter import Linter, LintFinding
+from qrules.authoring.lint.types import SchemaTypes
 from qrules.errors import QrulesError
-from qrules.lint.linter import Linter, LintFinding
-from qrules.lint.types import SchemaTypes
 from qrules.resources import schema_path
 from qrules.ruleset import compile_text
 from qrules.schema import load_schema

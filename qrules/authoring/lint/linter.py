@@ -7,10 +7,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.compile import compile_regex
-from qrules.errors import QrulesError
-from qrules.lint.tiers import unreachable_tiers
-from qrules.lint.types import (
+from qrules.authoring.lint.tiers import unreachable_tiers
+from qrules.authoring.lint.types import (
     ANY,
     ARITHMETIC,
     BOOLEAN,
@@ -21,8 +19,10 @@ from qrules.lint.types import (
     function_result,
     literal_type,
 )
+from qrules.compile import compile_regex
+from qrules.errors import QrulesError
+from qrules.model.values import show
 from qrules.syntax import ast
-from qrules.values import show
 
 
 @dataclass(frozen=True, order=True)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qrules.authoring.testing import read_header
 from qrules.errors import UsageError
-from qrules.rule_tests import read_header
 from qrules.ruleset import Ruleset, read_ruleset_text
 from qrules.syntax import ast
 from qrules.syntax.format import expr, tier
