@@ -45,7 +45,8 @@ class QrulesError(Exception):
 
     def render(self) -> str:
         """The whole message a person reads: location, message, source line and caret, hint."""
-        lines = [f"{self.location}: {self.kind}: {self.message}"]
+        where = f"{self.location}: " if self.source or self.line else ""  # an option: no place
+        lines = [f"{where}{self.kind}: {self.message}"]
         if self.context:
             lines.append(self.context.rstrip("\n"))
         if self.hint:

@@ -192,7 +192,7 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
 def test_colour_only_on_a_terminal_and_not_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from qrules import cli as cli_module
+    from qrules.cli import output as cli_module
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -200,9 +200,9 @@ def test_colour_only_on_a_terminal_and_not_with_no_color(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(cli_module.sys, "stdout", Terminal())
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli_module._is_tty()
+    assert cli_module.is_tty()
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli_module._is_tty()
+    assert not cli_module.is_tty()
     plain = run_cli("check", CONFLICTING, "-r", POLICY, *TODAY).output  # not a terminal
     assert "\033[" not in plain
 

@@ -283,7 +283,7 @@ def _wait_for_workers(process: subprocess.Popen[str], jobs: int) -> list[tuple[i
     ("args", "interrupted"),
     [
         (["sample", "--n", "80", "--ac", "2"], "qrules.cli.sample.analyse"),
-        (["doc", "iso9001"], "qrules.cli._rulesets_for_docs"),
+        (["doc", "iso9001"], "qrules.cli.authoring._rulesets_for_docs"),
     ],
     ids=["sample", "doc"],
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from qrules.cli.run import EXIT_OK, exits
 from qrules.errors import UsageError
 from qrules.fileio import write_atomic
 from qrules.report.oc_svg import X_LABEL, render_oc_svg
@@ -81,24 +82,19 @@ class Analysis:
 @click.option(
     "--svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the OC chart (SVG)."
 )
-@click.pass_context
-def sample(ctx: click.Context, fmt: str, svg: Path | None, **raw: Any) -> None:
+@exits
+def sample(fmt: str, svg: Path | None, **raw: Any) -> int:
     """Show an ISO 2859-1 single sampling plan and its operating characteristic (OC).
 
     Either look a plan up (--lot, --level, --aql [--mode]) or give one (--n, --ac).
     p, AQL and LQ are in percent. The OC model is binomial, or Poisson for AQLs above 10
     (nonconformities per 100 units); hypergeometric treats one isolated lot of --lot units.
     """
-    try:
-        analysis = analyse(Options(**raw))
-        if svg is not None:
-            write_atomic(svg, chart(analysis))
-    except UsageError as error:
-        click.echo(f"error: {error.message}", err=True)
-        if error.hint:
-            click.echo(f"hint: {error.hint}", err=True)
-        ctx.exit(2)
+    analysis = analyse(Options(**raw))
+    if svg is not None:
+        write_atomic(svg, chart(analysis))
     click.echo(json.dumps(as_json(analysis), indent=2) if fmt == "json" else as_text(analysis))
+    return EXIT_OK
 
 
 # --- from options to an analysis --------------------------------------------------------------

@@ -1,0 +1,230 @@
+"""Commands for ruleset authors: ``test``, ``lint``, ``fmt``, ``explain``, ``doc``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from qrules.cli.output import emit
+from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exits
+from qrules.errors import QrulesError
+
+FORMATS = ("text", "json")
+
+
+@click.command("test")
+@click.argument("rulesets", nargs=-1)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Default check date for tests without `# today:` (default: the real date).",
+)
+@click.option(
+    "--require-coverage", is_flag=True, help="Fail when a rule has no test that makes it fire."
+)
+@exits
+def test_command(
+    rulesets: tuple[str, ...], today: dt.datetime | None, require_coverage: bool
+) -> int:
+    """Run the annotated example agreements in each ruleset's tests/ folder.
+
+    RULESETS are built-in names, .qr files or folders (searched for ruleset folders with a
+    tests/ folder). Default: every built-in ruleset.
+    """
+    from qrules.authoring.testing import run_suite, test_folders
+    from qrules.resources import rulesets_dir
+
+    specs = list(rulesets) or [str(rulesets_dir())]
+    day = today.date() if today else dt.date.today()
+    suites = [run_suite(spec, tests, day) for spec, tests in test_folders(specs)]
+    click.echo(render_tests(suites), nl=False)
+    cases = sum(len(s.cases) for s in suites)
+    failed = sum(s.failed for s in suites)
+    uncovered = require_coverage and any(s.uncovered for s in suites)
+    if any(s.error for s in suites):
+        return EXIT_ERROR  # a ruleset that does not load is not a failing test
+    return EXIT_FINDINGS if failed or uncovered or not cases else EXIT_OK
+
+
+def render_tests(suites: list[Any]) -> str:
+    lines = [f"{s.name} " + "".join("." if c.passed else "F" for c in s.cases) for s in suites]
+    for suite in suites:
+        if suite.error:
+            lines += ["", f"ERROR {suite.name}", suite.error]
+        for case in (c for c in suite.cases if not c.passed):
+            lines += ["", f"FAILED {case.path}"] + [f"  {p}" for p in case.problems]
+    gaps = [(s.name, s.uncovered) for s in suites if s.uncovered]
+    if gaps:
+        lines.append("")
+        lines += [f"coverage: {name}: no test makes {', '.join(ids)} fire" for name, ids in gaps]
+    cases = [c for s in suites for c in s.cases]
+    passed = sum(c.passed for c in cases)
+    if not cases:
+        lines += ["", "no rule tests found (put annotated agreements in a ruleset's tests/)"]
+    failed = len(cases) - passed + sum(bool(s.error) for s in suites)
+    lines += ["", f"{passed} passed, {failed} failed"]
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@exits
+def lint(paths: tuple[str, ...], output_format: str) -> int:
+    """Find mistakes in rulesets before anything runs.
+
+    PATHS are .qr files, folders of them, or built-in ruleset names. Checks syntax, field
+    paths against the agreement schema, types, enum values, unreachable tiers, unused lets,
+    regular expressions, duplicate ids and missing refs.
+    """
+    from qrules.authoring.lint import duplicate_ids, lint_text
+    from qrules.ruleset import display_path, read_ruleset_text, resolve
+
+    located = {display_path(f): f for p in paths for f in resolve(p)}
+    files = {shown: read_ruleset_text(path) for shown, path in located.items()}
+    findings = [
+        f for shown, text in files.items() for f in lint_text(text, shown, located[shown].parent)
+    ]
+    findings = sorted(findings + duplicate_ids(files))
+    if output_format == "json":
+        import json
+
+        data = {"files": len(files), "findings": [f.to_json() for f in findings]}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{f.source}:{f.line}:{f.column}: {f.severity} {f.check} {f.message}")
+            if f.hint:
+                click.echo(f"    hint: {f.hint}")
+        click.echo(f"{len(files)} ruleset files linted: {len(findings)} findings")
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", "mode", flag_value="check", help="Exit 1 if a file would change.")
+@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff of the changes.")
+@click.option("--write", "mode", flag_value="write", help="Rewrite files in place (atomically).")
+@exits
+def fmt(paths: tuple[str, ...], mode: str | None) -> int:
+    """Put rulesets in the one canonical layout, keeping every comment.
+
+    Without an option the formatted text is printed. PATHS are .qr files, folders of them, or
+    built-in ruleset names.
+    """
+    import difflib
+
+    from qrules.ruleset import read_ruleset_text, resolve
+    from qrules.syntax.format import format_text
+
+    changed, broken = [], False
+    for path in (f for p in paths for f in resolve(p)):
+        text = read_ruleset_text(path)
+        try:
+            formatted = format_text(text, str(path))
+        except QrulesError as error:
+            click.echo(error.render(), err=True)
+            broken = True
+            continue
+        if mode is None:
+            click.echo(formatted, nl=False)
+        elif formatted != text:
+            changed.append(str(path))
+            if mode == "diff":
+                diff = difflib.unified_diff(
+                    text.splitlines(True),
+                    formatted.splitlines(True),
+                    f"{path} (original)",
+                    f"{path} (formatted)",
+                )
+                click.echo("".join(diff), nl=False)
+            elif mode == "check":
+                click.echo(f"would reformat {path}")
+            elif not _write_formatted(path, formatted):
+                changed.pop()  # "N files reformatted" counts the files written
+                broken = True
+    if mode is not None:
+        verb = "reformatted" if mode == "write" else "would be reformatted"
+        click.echo(f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}", err=mode != "write")
+    return EXIT_ERROR if broken else EXIT_FINDINGS if changed and mode != "write" else EXIT_OK
+
+
+def _write_formatted(path: Any, text: str) -> bool:
+    """Rewrite one file; a file that cannot be written is reported and the others still
+    formatted, as for a file that does not parse (exit 2 at the end)."""
+    from qrules.fileio import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except QrulesError as error:
+        click.echo(error.render(), err=True)
+        return False
+    click.echo(f"formatted {path}")
+    return True
+
+
+@click.command()
+@click.argument("rule_id")
+@click.option(
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="Where to look (default: every built-in ruleset).",
+)
+@exits
+def explain(rule_id: str, rulesets: tuple[str, ...]) -> int:
+    """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
+    from qrules.authoring import docs as ruledoc
+
+    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets))
+    click.echo(ruledoc.explain(entry), nl=False)
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("rulesets", nargs=-1)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--title", help="Page title (default: the ruleset's own, or 'Built-in rulesets').")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@exits
+def doc(
+    rulesets: tuple[str, ...], output_format: str, title: str | None, output: str | None
+) -> int:
+    """Write a reference page for rulesets: rules grouped by the clause they cite.
+
+    RULESETS are built-in names, .qr files or folders; default: every built-in ruleset.
+    """
+    from qrules.authoring import docs as ruledoc
+    from qrules.fileio import check_writable
+
+    if output:
+        check_writable(output)  # before the rulesets load
+    loaded = _rulesets_for_docs(rulesets)
+    if title is None and len(loaded) != 1:
+        title = "Built-in rulesets" if not rulesets else "Rulesets"
+    if output_format == "html":
+        page = ruledoc.html_page(loaded, title or loaded[0].title or loaded[0].name)
+    else:
+        page = ruledoc.markdown(loaded, title)
+    emit(page, output)
+    return EXIT_OK
+
+
+def _rulesets_for_docs(specs: tuple[str, ...]) -> tuple[Any, ...]:
+    from qrules.resources import rulesets_dir
+    from qrules.ruleset import load_ruleset
+
+    return load_ruleset(*(specs or (str(rulesets_dir()),))).rulesets

@@ -1,0 +1,235 @@
+"""``qrules check``: agreements in, findings out, with the exit code CI reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
+from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
+
+
+def _parse_reports(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """``--report FORMAT=FILE`` values as (format, file) pairs."""
+    pairs = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if not sep or not target:
+            raise click.BadParameter(f"{value!r} is not FORMAT=FILE, e.g. sarif=qrules.sarif")
+        if name not in REPORT_FORMATS:
+            raise click.BadParameter(f"unknown format {name!r}; one of {', '.join(REPORT_FORMATS)}")
+        pairs.append((name, target))
+    return pairs
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
+    "Default: the configuration's rulesets, else iso9001.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Format of the report on standard output (or in --output). markdown is the review "
+    "memo, html the same as one page; coverage is the clause coverage matrix in Markdown, "
+    "coverage-json the same as JSON.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report here (atomically) instead of standard output. Checked before "
+    "any agreement is read: a missing folder or an unwritable file is exit 2 at once.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    callback=_parse_reports,
+    help="Also write a report in FORMAT to FILE (atomically). Repeatable: "
+    "--report sarif=qrules.sarif --report junit=qrules.xml.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note"]),
+    help="Lowest severity that makes the check fail (exit 1). Default: the configuration's, "
+    "else error.",
+)
+@click.option(
+    "--schema",
+    metavar="auto|none|FILE",
+    help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
+    "JSON Schema file. Default: the configuration's, else auto.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Use this configuration file instead of the nearest .qrules.yaml.",
+)
+@click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")
+@click.option(
+    "--agreements-only",
+    is_flag=True,
+    help="Skip named files that are not agreements: outside the configuration's include "
+    "globs or, without them, not declaring `agreement:`; and excluded ones. For hooks, which "
+    "pass every YAML, JSON and Markdown file. If no file is left, this is said on standard "
+    "error, the reports are written empty (0 agreements) and the exit code is 0.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Check as of this date (waiver expiry, today()); default: the real date.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Check files in this many processes.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "counterparty"]),
+    default="internal",
+    show_default=True,
+    help="Who the markdown and html memos are for. The counterparty version says what must "
+    "change and why, by clause, without our fallback positions, approvers or reasons.",
+)
+@exits
+def check(
+    paths: tuple[str, ...],
+    rulesets: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    reports: list[tuple[str, str]],
+    fail_on: str | None,
+    schema: str | None,
+    config_file: str | None,
+    no_config: bool,
+    agreements_only: bool,
+    today: dt.datetime | None,
+    jobs: int,
+    quiet: bool,
+    audience: str,
+) -> int:
+    """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
+
+    PATHS are agreement files or folders, which are searched for .yaml, .yml, .json and
+    .md files. Without PATHS, the agreements of the configuration's folder are checked.
+
+    \b
+    Exit codes:
+      0    no finding reaches --fail-on (also: --agreements-only selected no file)
+      1    a finding reaches --fail-on
+      2    qrules cannot do its job: a bad ruleset or option, a report it cannot write
+      130  interrupted (Ctrl-C); no report is left half-written
+    """
+    from qrules import config as configuration
+    from qrules.engine.batch import check_files
+
+    found = _configuration(paths, config_file, no_config)
+    run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
+    targets = _check_targets(output, reports)
+    files = _files(paths, found, agreements_only)
+    _refuse_inputs(targets, files)
+    report = check_files(
+        run.rulesets,
+        files,
+        today=today.date() if today else None,
+        schema=run.schema,
+        fail_on=run.fail_on,
+        jobs=jobs,
+    )
+    report = configuration.apply_overrides(report, found)
+    for report_format, target in reports:
+        emit(render(report, report_format, audience=audience), target)
+    colour = output is None and is_tty()
+    emit(render(report, output_format, colour=colour, hints=not quiet, audience=audience), output)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _configuration(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Any:
+    from qrules import config as configuration
+
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    if no_config:
+        return None
+    path = config_file or configuration.discover(list(paths))
+    return configuration.load_config(path) if path else None
+
+
+def _files(paths: tuple[str, ...], found: Any, agreements_only: bool) -> list[str]:
+    import os
+
+    from qrules import config as configuration
+
+    if paths:
+        files = configuration.select_files(list(paths), found, agreements_only=agreements_only)
+    elif found is None:
+        raise click.UsageError(
+            "name the agreement files or folders to check (or add a .qrules.yaml: "
+            "then `qrules check` checks the agreements of its folder)"
+        )
+    else:
+        paths = (os.path.relpath(found.root),)
+        files = configuration.select_files(list(paths), found, agreements_only=True)
+    if not files and not agreements_only:
+        raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
+    if not files:
+        # A hook handed only other files: not a failure, but say so, and still write the
+        # (empty) reports that the CI steps after it expect to find.
+        click.echo(
+            "qrules: no agreements selected (--agreements-only skipped every file)", err=True
+        )
+    return files
+
+
+def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:
+    """Fail before any agreement is read if a report could not be written at the end:
+    distinct files, each writable. The targets by resolved path."""
+    import os
+
+    from qrules.fileio import check_writable
+
+    targets: dict[str, str] = {}
+    for target in [target for _, target in reports] + ([output] if output else []):
+        real = os.path.realpath(target)  # ./a.json, a.json and a link to it are one file
+        if real in targets:
+            also = "" if targets[real] == target else f" (named {target} too)"
+            raise click.UsageError(f"two reports would be written to {targets[real]}{also}")
+        check_writable(target)
+        targets[real] = target
+    return targets
+
+
+def _refuse_inputs(targets: dict[str, str], files: list[str]) -> None:
+    """A report written over an agreement it checks would destroy the agreement."""
+    import os
+
+    from qrules.fileio import cannot_write
+
+    for file in files:
+        target = targets.get(os.path.realpath(file))
+        if target is not None:
+            raise cannot_write(
+                target, f"it is the agreement {file}", hint="write the report to another file"
+            )

@@ -1,0 +1,40 @@
+"""``qrules init`` and ``qrules schema``: setting a repository up for qrules."""
+
+from __future__ import annotations
+
+import click
+
+from qrules.cli.output import emit
+from qrules.cli.run import EXIT_OK, exits
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@exits
+def init(directory: str, force: bool) -> int:
+    """Set up a repository: .qrules.yaml, a pre-commit hook and an example agreement.
+
+    DIRECTORY defaults to the current folder. Existing files are left alone (and nothing
+    is written) unless --force is given.
+    """
+    from pathlib import Path
+
+    from qrules.config import display
+    from qrules.config.scaffold import write_init
+
+    for path in write_init(Path(directory), force=force):
+        click.echo(f"wrote {display(path)}")
+    click.echo("next: git init (if needed), pip install pre-commit, pre-commit install")
+    return EXIT_OK
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@exits
+def schema(output: str | None) -> int:
+    """Print the JSON Schema (2020-12) of qrules/v1 agreements, for editors and validators."""
+    from qrules.resources import schema_path
+
+    emit(schema_path().read_text(encoding="utf-8"), output)
+    return EXIT_OK
