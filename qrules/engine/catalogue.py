@@ -12,7 +12,7 @@ import re
 
 from qrules.compile import CompiledTerm
 from qrules.document import LOADER_TITLES
-from qrules.engine import WAIVER_TITLE
+from qrules.engine.waivers import WAIVER_TITLE
 from qrules.limits import MAX_AGREEMENT_BYTES, MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUES
 from qrules.model.findings import RuleEntry
 from qrules.ruleset import Rulebook, Ruleset
