@@ -438,3 +438,22 @@ def test_glob_patterns(pattern: str, matches: list[str], misses: list[str]) -> N
     glob = compile_glob(pattern)
     assert [glob.matches(path) for path in matches] == [True] * len(matches)
     assert [glob.matches(path) for path in misses] == [False] * len(misses)
+
+
+def test_the_configuration_schema_is_printed_and_accepts_every_shipped_configuration(
+    tmp_path: Path,
+) -> None:
+    """Editors complete .qrules.yaml from `qrules schema --config`; the files qrules itself
+    writes (qrules init) and documents are valid against it."""
+    import jsonschema
+    import yaml
+
+    from tests.helpers import run_cli
+
+    printed = json.loads(run_cli("schema", "--config").stdout)
+    jsonschema.Draft202012Validator.check_schema(printed)
+    run_cli("init", str(tmp_path))
+    written = yaml.safe_load((tmp_path / ".qrules.yaml").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(printed).validate(written)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(printed).validate({"fail_on": "error"})

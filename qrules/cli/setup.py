@@ -31,10 +31,15 @@ def init(directory: str, force: bool) -> int:
 
 @click.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@click.option(
+    "--config", "of_config", is_flag=True, help="The schema of .qrules.yaml instead of agreements."
+)
 @exits
-def schema(output: str | None) -> int:
-    """Print the JSON Schema (2020-12) of qrules/v1 agreements, for editors and validators."""
-    from qrules.resources import schema_path
+def schema(output: str | None, of_config: bool) -> int:
+    """Print the JSON Schema (2020-12) of qrules/v1 agreements, or with --config of the
+    .qrules.yaml configuration, for editors and validators."""
+    from qrules.resources import config_schema_path, schema_path
 
-    emit(schema_path().read_text(encoding="utf-8"), output)
+    path = config_schema_path() if of_config else schema_path()
+    emit(path.read_text(encoding="utf-8"), output)
     return EXIT_OK
