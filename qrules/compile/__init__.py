@@ -5,7 +5,7 @@
 evaluation sees.
 """
 
-from qrules.compile.env import CheckFn, DocPath, Env, Located, MissingField, ValueFn, dotted
+from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.expressions import MISSING_HOLE, RESERVED, UNKNOWN_HOLE, Compiler
 from qrules.compile.operators import BINARY_OPERATORS
 from qrules.compile.regex import RegexProblem, compile_regex, regex_program
@@ -18,6 +18,7 @@ from qrules.compile.rules import (
     compile_rule,
     compile_term,
 )
+from qrules.model.paths import DocPath, dotted
 
 __all__ = [
     "BINARY_OPERATORS",

@@ -12,10 +12,11 @@ import difflib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from qrules.compile.env import CheckFn, DocPath, Env, Located, MissingField, ValueFn, dotted
+from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, boolean, negate, step_into
 from qrules.compile.regex import compile_regex
 from qrules.errors import RulesetError, source_context
+from qrules.model.paths import DocPath, dotted
 from qrules.model.values import show, type_name
 from qrules.stdlib.core import FUNCTIONS, EvalError
 from qrules.syntax import ast
@@ -46,6 +47,7 @@ class Compiler:
 
     # ------------------------------------------------------------------ values
     def value(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
+        method: Callable[[Any, frozenset[str]], ValueFn]
         method = getattr(self, f"_value_{type(node).__name__.lower()}")
         return method(node, bound)
 

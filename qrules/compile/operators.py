@@ -9,7 +9,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from qrules.compile.env import DocPath, Located, MissingField, dotted
+from qrules.compile.env import Located, MissingField
+from qrules.model.paths import DocPath, dotted
 from qrules.model.values import Duration, Percent, show, type_name
 from qrules.stdlib.core import EvalError
 

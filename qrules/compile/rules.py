@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.compile.env import DocPath, Env, Located, ValueFn
+from qrules.compile.env import Env, Located, ValueFn
 from qrules.compile.expressions import Compiler
 from qrules.compile.operators import BINARY_OPERATORS
+from qrules.model.paths import DocPath
 from qrules.syntax import ast
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from qrules.config.discover import display
 from qrules.config.model import CONFIG_NAME, FIXED_RULES, Config, Glob, RuleOverride, compile_glob
 from qrules.document.load import parse_document
-from qrules.document.model import DocPath, Document
+from qrules.document.model import Document
 from qrules.document.read import read_text
 from qrules.errors import UsageError, did_you_mean, source_context
+from qrules.model.paths import DocPath
 from qrules.resources import config_schema_path
 
 _RELATIVE = f"paths are relative to the folder of {CONFIG_NAME}"

@@ -36,7 +36,7 @@ class Glob:
     spec: Any = field(repr=False, compare=False)  # a pathspec.PathSpec
 
     def matches(self, relative: str) -> bool:
-        return self.spec.match_file(relative)
+        return bool(self.spec.match_file(relative))
 
 
 def compile_glob(pattern: str) -> Glob:

@@ -7,8 +7,9 @@ steps in order); ``files`` finds agreements below folders; ``model`` is the Docu
 
 from qrules.document.files import SUFFIXES, agreement_files
 from qrules.document.load import load_document, parse_document
-from qrules.document.model import LOADER_TITLES, DocPath, Document, Location, dotted
+from qrules.document.model import LOADER_TITLES, Document
 from qrules.document.validate import AGREEMENT_VERSION
+from qrules.model.paths import DocPath, Location, dotted
 
 __all__ = [
     "AGREEMENT_VERSION",

@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from qrules.document.json_nodes import JsonError, compose_json, json_location
-from qrules.document.model import DocPath, Document, Location, excerpt
+from qrules.document.model import Document, excerpt
 from qrules.limits import COMPOSE_UNCHECKED_NESTING, MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUES
+from qrules.model.paths import DocPath, Location
 
 try:
     from yaml import CSafeLoader as YamlLoader
@@ -37,11 +38,11 @@ class _Loader(YamlLoader):
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         key = (value, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
-            tag = super().resolve(kind, value, implicit)
+            tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
             if len(_RESOLVED) < 50_000:
                 _RESOLVED[key] = tag
         return tag

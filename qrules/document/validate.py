@@ -15,9 +15,10 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from qrules.document.model import DocPath, Document, dotted, excerpt
+from qrules.document.model import Document, excerpt
 from qrules.document.strict_yaml import yaml12_reading
 from qrules.errors import did_you_mean
+from qrules.model.paths import DocPath, dotted
 from qrules.model.values import Duration, Percent, parse_date, read_untyped, show
 from qrules.resources import schema_path
 from qrules.schema import Schema, load_schema, value_kind

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from qrules import __version__
 from qrules.engine import check
-from qrules.model.findings import CheckReport, DocumentResult
 from qrules.engine.catalogue import catalogue
+from qrules.model.findings import CheckReport, DocumentResult
 from qrules.ruleset import Rulebook, load_ruleset
 
 _worker_rules: Rulebook | None = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import Any
+from typing import cast
 
-from lark import Lark, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.exceptions import UnexpectedToken, VisitError
 
 from qrules.errors import QrulesError, RulesetError, RuleSyntaxError, source_context
@@ -83,11 +83,11 @@ def too_large(source: str) -> RulesetError:
 
 def parse_expression(text: str, source: str = "<string>") -> ast.Expr:
     """Parse one expression (message holes, tests)."""
-    result: Any = _transform(_parse(text, source, "expr"), text, source)
-    return result
+    result = _transform(_parse(text, source, "expr"), text, source)
+    return cast(ast.Expr, result)  # the "expr" start rule makes an expression
 
 
-def _transform(tree: Tree, text: str, source: str) -> object:
+def _transform(tree: Tree[Token], text: str, source: str) -> object:
     def parse_hole(hole: str, line: int, column: int) -> ast.Expr:
         # Padded to its place in the file, the hole's nodes and errors get the file's
         # lines and columns from the parser itself.
@@ -108,7 +108,7 @@ def _transform(tree: Tree, text: str, source: str) -> object:
         raise
 
 
-def _parse(text: str, source: str, start: str) -> Tree:
+def _parse(text: str, source: str, start: str) -> Tree[Token]:
     try:
         tree = _lark().parse(text, start=start)
     except UnexpectedInput as error:
@@ -144,7 +144,7 @@ STATEMENT_NODES = {
 }
 
 
-def _check_depth(tree: Tree, text: str, source: str) -> None:
+def _check_depth(tree: Tree[Token], text: str, source: str) -> None:
     """Refuse an expression nested deeper than the limit before anything walks it: the
     transformer, compiler, linter and formatter recurse, one call per level. (Lark's LALR
     parser itself keeps an explicit stack, so parsing a deep expression is safe.)"""
@@ -157,7 +157,7 @@ def _check_depth(tree: Tree, text: str, source: str) -> None:
         stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
-def _too_deep(node: Tree, text: str, source: str) -> RulesetError:
+def _too_deep(node: Tree[Token], text: str, source: str) -> RulesetError:
     meta = node.meta
     line, column = (1, 1) if meta.empty else (meta.line, meta.column)
     return RulesetError(

@@ -52,7 +52,7 @@ class Clause:
 
 
 @v_args(meta=True)
-class ToAst(Transformer):
+class ToAst(Transformer[Token, Any]):
     """Builds frozen AST nodes. ``parse_hole`` parses the ``{expr}`` holes of messages."""
 
     def __init__(self, source: str, text: str, parse_hole: TemplateParser) -> None:

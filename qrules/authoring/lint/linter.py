@@ -4,6 +4,7 @@ compared or combined, enum values, regular expressions, unused lets, missing ref
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,7 +156,7 @@ class Linter:
                 return self.expr(node, names)
             finally:
                 self.findings = saved
-        method = getattr(self, f"_{type(node).__name__.lower()}")
+        method: Callable[[Any, Any], Type] = getattr(self, f"_{type(node).__name__.lower()}")
         return method(node, names)
 
     def _literal(self, node: ast.Literal, names: dict[str, Type]) -> Type:
