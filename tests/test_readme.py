@@ -26,6 +26,12 @@ def test_console_examples_show_real_output(block: re.Match[str], monkeypatch) ->
     assert program == "qrules"
     result = CliRunner().invoke(cli, args)
     expected = block["output"].splitlines()
+    assert expected, "a console block shows the command's output"
+    # A block that shows qrules refusing (a located error) must end in exit 2; any other
+    # ends in 0 or 1 (findings). A crash never passes.
+    refused = re.match(r"\S+:\d+:\d+: (syntax )?error: ", expected[0]) is not None
+    assert result.exit_code in ((2,) if refused else (0, 1)), result.output
+    assert not isinstance(result.exception, Exception) or result.exit_code == 2
     # A block may be abridged: what it shows is the start of the real output.
     assert result.output.splitlines()[: len(expected)] == expected
 
