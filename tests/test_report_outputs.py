@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REPO
-from tests.report_helpers import check_quickstart
+from tests.report_helpers import assert_golden, check_quickstart
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +73,12 @@ def test_two_reports_cannot_share_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"two reports would be written to {target}" in result.output
     assert not Path(target).exists()
+
+
+def test_the_quickstart_text_report_matches_the_golden_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The default output, as a terminal without colour shows it: every finding at its
+    place, hints, the summary line."""
+    monkeypatch.chdir(REPO)
+    assert_golden("quickstart.txt", check_quickstart().output)
