@@ -181,7 +181,9 @@ def test_undefined_let_suggests_the_let() -> None:
 
 
 def test_schema_none_allows_any_root() -> None:
-    [rule] = compile_rules('ruleset x schema none\nrule A "t"\n  require anything.at_all == 1\n').checks
+    [rule] = compile_rules(
+        'ruleset x schema none\nrule A "t"\n  require anything.at_all == 1\n'
+    ).checks
     assert rule.info.id == "A"
     with_schema = 'ruleset x\nrule A "t"\n  require anything.at_all == 1\n'
     assert compile_error(with_schema).message.startswith("undefined name `anything`")

@@ -20,9 +20,9 @@ from qrules.stdlib.sampling import (
     quality_at_acceptance,
     sampling_plan,
 )
+from tests.helpers import REPO
 
 PLAN = ["--lot", "1000", "--level", "II", "--aql", "1.0"]
-REPO = Path(__file__).resolve().parents[1]
 AUTOMOTIVE_AGREEMENT = (
     REPO / "rulesets" / "custom" / "automotive-supplier" / "tests" / "reject-consumer-risk.yaml"
 )

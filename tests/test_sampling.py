@@ -34,8 +34,9 @@ from qrules.stdlib.sampling import (
     sampling_plan,
     table_cell,
 )
+from tests.helpers import REFERENCE as SHARED_REFERENCE
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE_DIR = SHARED_REFERENCE
 REFERENCE = REFERENCE_DIR / "iso2859" / "iso2859-1.json"
 COPY = Path(sampling.__file__).with_name("iso2859_1.json")
 LETTERS = tuple("ABCDEFGHJKLMNPQR")

@@ -14,7 +14,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
+
+ROOT = REPO
 SCHEMA_PATH = ROOT / "qrules" / "schema" / "agreement.schema.json"
 AGREEMENTS = sorted((ROOT / "examples" / "agreements").glob("*.yaml"))
 MALFORMED = ROOT / "examples" / "malformed"
