@@ -226,6 +226,6 @@ def test_any_rule_on_any_example_gives_findings_not_crashes(exprs, path) -> None
 
 
 def _expressions():  # type: ignore[no-untyped-def]
-    from tests.test_authoring import expressions
+    from tests.authoring.test_authoring import expressions
 
     return expressions

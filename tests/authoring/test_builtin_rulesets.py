@@ -292,9 +292,9 @@ CORPUS = sorted((RULESETS / "iso9001" / "tests").glob("pass-core-*.yaml"))
 
 
 def core_paths() -> set[str]:
-    """The stable core of the format (DESIGN.md), as tests/test_schema_file.py lists it,
+    """The stable core of the format (DESIGN.md), as tests/document/test_schema_file.py lists it,
     with every section and list above those fields."""
-    from tests.test_schema_file import CORE_PATHS
+    from tests.document.test_schema_file import CORE_PATHS
 
     paths = set()
     for dotted in CORE_PATHS:

@@ -2,7 +2,7 @@
 
 Any change in a rule, a message, a line or the JSON shape shows up here as a diff. After an
 intended change, regenerate with ``QRULES_UPDATE_GOLDEN=1 python -m pytest
-tests/test_golden_examples.py`` and review the diff of ``tests/golden/`` before committing.
+tests/engine/test_golden_examples.py`` and review the diff of ``tests/golden/`` before committing.
 """
 
 from __future__ import annotations
