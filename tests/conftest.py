@@ -24,3 +24,12 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return write
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One fresh qrules cache for the session (subprocesses inherit it): tests never
+    depend on what an earlier run left in the user's cache."""
+    import os
+    import tempfile
+
+    os.environ["QRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="qrules-cache-")

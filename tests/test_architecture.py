@@ -14,7 +14,7 @@ PACKAGE = REPO / "qrules"
 # layer, never one of its own layer or above: the folder listing is the data flow.
 LAYERS = [
     {"errors", "limits", "resources", "__version__"},
-    {"model", "fileio", "schema"},
+    {"model", "fileio", "schema", "cache"},
     {"syntax", "stdlib"},
     {"compile", "document"},
     {"ruleset"},

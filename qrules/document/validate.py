@@ -8,13 +8,17 @@ to explain an invalid one. A schema is compiled once per file.
 from __future__ import annotations
 
 import difflib
+import json
+import marshal
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
+from qrules.cache import cached
 from qrules.document.model import Document, excerpt
 from qrules.document.strict_yaml import yaml12_reading
 from qrules.errors import did_you_mean
@@ -205,20 +209,31 @@ def validator_for(schema_file: str) -> Validator:
 def _fast_validity(schema: Schema, schema_file: str) -> Callable[[Any], bool]:
     """Most agreements are valid: fastjsonschema's generated code says so several times
     faster than jsonschema (whose import alone costs a hook tens of milliseconds), which
-    then only runs to explain an invalid one. A schema that fastjsonschema cannot compile
-    (2020-12-only keywords) uses jsonschema alone."""
-    if not _fast_compatible(schema.root):
-        return lambda data: bool(validator_for(schema_file).explainer.is_valid(data))
+    then only runs to explain an invalid one. The generated code is cached per schema, so a
+    hook does not generate it again on every commit. A schema that fastjsonschema cannot
+    compile (2020-12-only keywords) uses jsonschema alone."""
     import fastjsonschema
 
+    fallback = lambda data: bool(validator_for(schema_file).explainer.is_valid(data))  # noqa: E731
+    if not _fast_compatible(schema.root):
+        return fallback
+    key = json.dumps(schema.root, sort_keys=True) + fastjsonschema.VERSION
+
+    def generate() -> CodeType:
+        source = fastjsonschema.compile_to_code(schema.root, formats={"date": _is_date})
+        return compile(source, f"<validator of {Path(schema_file).name}>", "exec")
+
     try:
-        fast = fastjsonschema.compile(schema.root, formats={"date": _is_date})
+        code = cached("validator", key, generate, marshal.dumps, marshal.loads)
     except fastjsonschema.JsonSchemaDefinitionException:
-        return lambda data: bool(validator_for(schema_file).explainer.is_valid(data))
+        return fallback
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    fast = namespace[min((n for n in namespace if n.startswith("validate")), key=len)]
 
     def is_valid(data: Any) -> bool:
         try:
-            fast(data)
+            fast(data, custom_formats={"date": _is_date})
         except fastjsonschema.JsonSchemaValueException:
             return False
         return True

@@ -6,13 +6,16 @@ things in words, a did-you-mean for a misspelt keyword).
 from __future__ import annotations
 
 import difflib
+import pickle
 import re
+from collections.abc import Callable
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.exceptions import UnexpectedToken, VisitError
 
+from qrules.cache import cached
 from qrules.errors import QrulesError, RulesetError, RuleSyntaxError, source_context
 from qrules.limits import MAX_EXPRESSION_DEPTH, MAX_RULESET_BYTES
 from qrules.resources import grammar_path
@@ -62,9 +65,18 @@ def _lark() -> Lark:
 
 
 def parse_ruleset(text: str, source: str = "<string>") -> ast.RulesetFile:
-    """Parse the text of one ``.qr`` file into its AST."""
+    """Parse the text of one ``.qr`` file into its AST (cached per text: the hook parses
+    the same rulesets on every commit)."""
     if len(text) > MAX_RULESET_BYTES:
         raise too_large(source)
+    parsed = cached("ruleset", f"{source}\0{text}", lambda: _parse_file(text, source), *PICKLE)
+    return cast(ast.RulesetFile, parsed)
+
+
+PICKLE: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (pickle.dumps, pickle.loads)
+
+
+def _parse_file(text: str, source: str) -> ast.RulesetFile:
     tree = _parse(text, source, "start")
     result = _transform(tree, text, source)
     assert isinstance(result, ast.RulesetFile)
