@@ -15,6 +15,7 @@ asserted in tests.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -30,11 +31,16 @@ COMMANDS = {
 }
 
 
+# As installed (pip writes bytecode): without .pyc files every run compiles qrules' source.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def median_seconds(command: list[str], runs: int) -> float:
+    subprocess.run(command, cwd=REPO, capture_output=True, check=False, env=ENV)  # warm up
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, cwd=REPO, capture_output=True, check=False)
+        subprocess.run(command, cwd=REPO, capture_output=True, check=False, env=ENV)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -42,7 +48,11 @@ def median_seconds(command: list[str], runs: int) -> float:
 def slowest_imports(command: list[str], count: int = 10) -> list[tuple[int, str]]:
     """``(cumulative microseconds, module)`` of the slowest top-level imports."""
     result = subprocess.run(
-        [command[0], "-X", "importtime", *command[1:]], cwd=REPO, capture_output=True, text=True
+        [command[0], "-X", "importtime", *command[1:]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=ENV,
     )
     rows = []
     for line in result.stderr.splitlines():
