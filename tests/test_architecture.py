@@ -90,3 +90,13 @@ def _cycle_from(start: str, edges: dict[str, set[str]]) -> list[str] | None:
                 seen.add(target)
                 stack.append((target, [*path, target]))
     return None
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """A module over ~400 lines is two modules (STYLE.md)."""
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
