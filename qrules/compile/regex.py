@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import re2
-
 from qrules.errors import RulesetError, source_context
 from qrules.limits import MAX_REGEX_BYTES, REGEX_PROGRAM_SIZE
 from qrules.syntax import ast
@@ -73,6 +71,8 @@ def regex_program(pattern: str, flags: str) -> Any:
             len(pattern) + 1 + flags.index("x"),
             "remove the x flag, and the spaces and comments it allowed",
         )
+    import re2  # here: most rulesets compile without a regex, and RE2 costs ~10 ms to load
+
     options = re2.Options()
     options.log_errors = False  # RE2 would print every error to stderr itself
     options.case_sensitive = "i" not in flags

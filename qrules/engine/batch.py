@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import signal
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from qrules import __version__
 from qrules.engine import check
@@ -55,6 +55,8 @@ def _parallel(
     jobs: int,
 ) -> list[DocumentResult]:
     chunk = max(1, min(64, len(files) // (jobs * 4)))
+    from concurrent.futures import ProcessPoolExecutor  # only with --jobs: ~7 ms to load
+
     pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets),))
     try:
         results = list(
@@ -71,7 +73,7 @@ def _parallel(
     return results
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: Any) -> None:
     # Python 3.14 has pool.terminate_workers(); before it, the pool's process table is the
     # only handle on its workers (taken before shutdown, which forgets it).
     workers = list((getattr(pool, "_processes", None) or {}).values())
