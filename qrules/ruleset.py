@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
-from qrules.errors import RulesetError, source_context
+from qrules.errors import RulesetError, did_you_mean, source_context
 from qrules.fileio import Unreadable, read_source
 from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
@@ -99,8 +98,7 @@ def _builtin(name: str) -> Path:
     for candidate in (root / name, root / "custom" / name, root / "custom" / f"{name}.qr"):
         if candidate.exists():
             return candidate
-    close = difflib.get_close_matches(name, builtin_names(), n=1)
-    hint = f"did you mean `{close[0]}`?" if close else None
+    hint = did_you_mean(name, builtin_names(), list_them=False)
     hint = hint or f"built-in rulesets: {', '.join(builtin_names())}; or give a path"
     raise RulesetError(f"no ruleset named {name!r} and no such file", source=name, hint=hint)
 

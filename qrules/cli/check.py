@@ -9,6 +9,7 @@ import click
 
 from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
+from qrules.model.findings import SEVERITIES
 
 
 def _parse_reports(
@@ -66,7 +67,7 @@ def _parse_reports(
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "note"]),
+    type=click.Choice(SEVERITIES),
     help="Lowest severity that makes the check fail (exit 1). Default: the configuration's, "
     "else error.",
 )

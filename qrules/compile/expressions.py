@@ -15,7 +15,7 @@ from typing import Any
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, boolean, negate, step_into
 from qrules.compile.regex import compile_regex
-from qrules.errors import RulesetError, source_context
+from qrules.errors import RulesetError, did_you_mean, source_context
 from qrules.model.paths import DocPath, dotted
 from qrules.model.values import show, type_name
 from qrules.stdlib.core import FUNCTIONS, EvalError
@@ -128,10 +128,8 @@ class Compiler:
             low, high = FUNCTIONS[node.name].min_args, FUNCTIONS[node.name].max_args
         else:
             known = sorted([*FUNCTIONS, *SPECIAL_FUNCTIONS])
-            close = difflib.get_close_matches(node.name, known, n=1)
-            hint = (
-                f"did you mean `{close[0]}`?" if close else f"known functions: {', '.join(known)}"
-            )
+            hint = did_you_mean(node.name, known, list_them=False)
+            hint = hint or f"known functions: {', '.join(known)}"
             raise self.error(f"unknown function `{node.name}`", node.span, hint)
         if not low <= len(node.args) <= high:
             wanted = str(low) if low == high else f"{low} to {high}"

@@ -7,7 +7,6 @@ to explain an invalid one. A schema is compiled once per file.
 
 from __future__ import annotations
 
-import difflib
 import json
 import marshal
 import re
@@ -140,9 +139,9 @@ def _unknown_keys(error: Any) -> list[str]:
 
 def _typo_hint(error: Any, key: str) -> str | None:
     allowed = sorted(error.schema.get("properties", {}))
-    close = difflib.get_close_matches(key, allowed, n=1)
+    close = did_you_mean(key, allowed, list_them=False)
     if close:
-        return f"did you mean `{close[0]}`?"
+        return close
     extensions = "^x-" in error.schema.get("patternProperties", {})
     return f"allowed here: {', '.join(allowed)}" + (
         "; extension fields start with x-" if extensions else ""
