@@ -18,7 +18,7 @@ LAYERS = [
     {"syntax", "stdlib"},
     {"compile", "document"},
     {"ruleset"},
-    {"engine"},
+    {"engine", "negotiate"},
     {"report"},
     {"authoring", "config"},
     {"cli"},
