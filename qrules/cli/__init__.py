@@ -29,6 +29,7 @@ COMMANDS = {
     "explain": ("qrules.cli.authoring", "explain"),
     "doc": ("qrules.cli.authoring", "doc"),
     "sample": ("qrules.cli.sample", "sample"),
+    "negotiate": ("qrules.cli.negotiate", "negotiate"),
 }
 
 

@@ -1,0 +1,112 @@
+"""``qrules negotiate``: where the parties' positions meet, field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from qrules.cli.output import emit
+from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
+from qrules.compile import CompiledTerm
+from qrules.errors import UsageError
+
+
+def _parties(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, list[str]]:
+    parties: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, spec = value.partition("=")
+        if not sep or not name or not spec:
+            raise click.BadParameter(f"{value!r} is not NAME=RULESET, e.g. customer=iso9001")
+        if name in parties:
+            raise click.BadParameter(f"two parties are named {name!r}; name each party once")
+        parties[name] = [spec]
+    return parties
+
+
+@click.command()
+@click.argument("draft", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    required=True,
+    metavar="NAME=RULESET",
+    callback=_parties,
+    help="A party and the ruleset (file, folder or built-in name) of its positions: its "
+    "terms. Repeat for each party.",
+)
+@click.option(
+    "--ruleset",
+    "-r",
+    "shared",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="Hard constraints every party must meet (e.g. iso9001, a regulator's rules).",
+)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@exits
+def negotiate(
+    draft: str | None,
+    parties: dict[str, list[str]],
+    shared: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+) -> int:
+    """Where the parties' positions overlap, where they deadlock, and what closes the gap.
+
+    Each party's terms (prefer / accept with approval / reject) become regions of values;
+    terms of different parties meet on the same field. For each field: the zone every party
+    accepts, the zone every party prefers, the approvals a value needs, a suggested value,
+    and for a deadlock the gap and each party's concession. With DRAFT, where the draft
+    stands on each field. Exit 1 when a field deadlocks.
+    """
+    from qrules.negotiate.analysis import analyse
+    from qrules.report.negotiation import render_json, render_text
+    from qrules.ruleset import load_ruleset
+
+    if len(parties) < 2:
+        raise UsageError(
+            "negotiating needs two parties or more", hint="repeat --party NAME=RULESET"
+        )
+    books = {name: load_ruleset(*specs) for name, specs in parties.items()}
+    for name, book in books.items():
+        if not any(isinstance(c, CompiledTerm) for c in book.checks):
+            raise UsageError(
+                f"party {name} has no terms: its positions are the terms of its ruleset",
+                source=", ".join(parties[name]),
+                hint='write its positions as `term ID "title" at PATH` with prefer/accept/reject',
+            )
+    analysis = analyse(books, load_ruleset(*shared) if shared else None)
+    drafts = _draft_values(analysis, draft) if draft else {}
+    if output_format == "json":
+        rendered = render_json(analysis, parties, drafts)
+    else:
+        rendered = render_text(analysis, drafts)
+    emit(rendered, output)
+    return EXIT_OK if analysis.feasible else EXIT_FINDINGS
+
+
+def _draft_values(analysis: Any, draft: str) -> dict[str, Any]:
+    """Each compared field's value in the draft, read as ``check`` reads agreements."""
+    from qrules.document import load_document
+    from qrules.negotiate.analysis import draft_value
+
+    document = load_document(draft)
+    if not document.readable:
+        problem = document.problems[0]
+        raise UsageError(problem.message, source=draft, line=problem.line, column=problem.column)
+    found = {}
+    for term in analysis.terms:
+        path = tuple(term.path.split("."))
+        value: Any = document.data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        line = document.locations.get(path, (None, None))[0]
+        found[term.path] = draft_value(term, value, line)
+    return found

@@ -1,0 +1,207 @@
+"""``qrules negotiate`` reports: a text table per field (deadlocks first) and the stable
+JSON document (``docs/negotiate.md``). Values are written as agreements write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from qrules import __version__
+from qrules.model.values import Duration, Percent, show
+from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
+from qrules.negotiate.positions import Position
+from qrules.negotiate.regions import Interval, Region, Values
+
+
+def written(value: Any) -> Any:
+    """A value as an agreement writes it: ``"90 days"``, ``"95%"``, ``"2027-01-01"``, 0.65."""
+    if isinstance(value, (Duration, Percent)):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+def region_json(region: Region) -> list[dict[str, Any]]:
+    if isinstance(region, Values):
+        if region.empty:
+            return []
+        entry: dict[str, Any] = {"values": sorted((written(v) for v in region.members), key=str)}
+        return [entry | {"except": True}] if region.cofinite else [entry]
+    return [_interval_json(part) for part in region.parts]
+
+
+def _interval_json(part: Interval) -> dict[str, Any]:
+    return {
+        "min": written(part.low.value) if part.low else None,
+        "min_inclusive": bool(part.low and part.low.inclusive),
+        "max": written(part.high.value) if part.high else None,
+        "max_inclusive": bool(part.high and part.high.inclusive),
+    }
+
+
+def _position_json(position: Position) -> dict[str, Any]:
+    accept = [
+        {"approval": t.approval, "regions": region_json(t.region)}
+        for t in position.tiers
+        if t.kind == "accept" and not t.region.empty
+    ]
+    return {
+        "term": position.term,
+        "prefer": region_json(position.region("prefer")),
+        "accept": accept,
+        "reject": region_json(position.region("reject")),
+    }
+
+
+def _draft_json(draft: DraftValue | None) -> dict[str, Any] | None:
+    if draft is None:
+        return None
+    return {
+        "value": written(draft.value),
+        "line": draft.line,
+        "tiers": draft.tiers,
+        "inside": draft.inside,
+        "nearest": written(draft.nearest),
+    }
+
+
+def _term_json(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any]:
+    gap = None
+    if term.gap:
+        low, high = term.gap
+        gap = {"low": written(low), "high": written(high), "size": written(_size(low, high))}
+    return {
+        "path": term.path,
+        "positions": {party: _position_json(p) for party, p in term.positions.items()},
+        "zone": region_json(term.zone),
+        "preferred": region_json(term.preferred),
+        "deadlock": term.deadlock,
+        "gap": gap,
+        "concessions": [
+            {"party": c.party, "bound": written(c.bound), "to": written(c.to), "tier": c.tier}
+            for c in term.concessions
+        ],
+        "suggestion": written(term.suggestion),
+        "approvals": [{"party": party, "approval": who} for party, who in term.approvals],
+        "draft": _draft_json(draft),
+    }
+
+
+def _size(low: Any, high: Any) -> Any:
+    if isinstance(low, Duration):
+        return Duration(high.days - low.days, "days")
+    if isinstance(low, dt.date):
+        return Duration((high - low).days, "days")
+    if isinstance(low, Percent):
+        return Percent(high.value - low.value)
+    return high - low
+
+
+def render_json(
+    analysis: Analysis,
+    parties: dict[str, list[str]],
+    drafts: dict[str, DraftValue | None] | None = None,
+) -> str:
+    drafts = drafts or {}
+    document = {
+        "qrules": __version__,
+        "parties": [{"name": name, "rulesets": specs} for name, specs in parties.items()],
+        "feasible": analysis.feasible,
+        "terms": [_term_json(t, drafts.get(t.path)) for t in _ordered(analysis.terms)],
+        "single_party": [{"path": path, "party": party} for path, party in analysis.single],
+        "not_analysed": [{"id": id_, "reason": why} for id_, why in analysis.not_analysed],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _ordered(terms: tuple[TermAnalysis, ...]) -> list[TermAnalysis]:
+    return sorted(terms, key=lambda t: (not t.deadlock, t.path))
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def region_text(region: Region) -> str:
+    if region.empty:
+        return "nothing"
+    if isinstance(region, Values):
+        listed = ", ".join(sorted(show(v) for v in region.members))
+        return f"anything but {listed}" if region.cofinite else listed
+    return " or ".join(_interval_text(part) for part in region.parts)
+
+
+def _interval_text(part: Interval) -> str:
+    low, high = part.low, part.high
+    if low and high and low.value == high.value:
+        return show(low.value)
+    if low is None and high is None:
+        return "anything"
+    if low is None:
+        return f"{'<=' if high and high.inclusive else '<'} {show(high.value if high else '')}"
+    if high is None:
+        return f"{'>=' if low.inclusive else '>'} {show(low.value)}"
+    opening, closing = "[" if low.inclusive else "(", "]" if high.inclusive else ")"
+    return f"{opening}{show(low.value)}, {show(high.value)}{closing}"
+
+
+def _tiers_text(position: Position) -> str:
+    parts = []
+    for tier in position.tiers:
+        if tier.region.empty:
+            continue
+        label = tier.kind + (f" ({tier.approval})" if tier.approval else "")
+        parts.append(f"{label}: {region_text(tier.region)}")
+    return "; ".join(parts)
+
+
+def render_text(analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None) -> str:
+    drafts = drafts or {}
+    lines: list[str] = []
+    for term in _ordered(analysis.terms):
+        lines += [*_term_text(term), *_draft_text(drafts.get(term.path)), ""]
+    notes = [
+        f"{path}: only {party} has a position (not compared)" for path, party in analysis.single
+    ]
+    notes += [f"{id_}: not analysed: {why}" for id_, why in analysis.not_analysed]
+    if notes:
+        lines += [*notes, ""]
+    deadlocked = [t.path for t in analysis.terms if t.deadlock]
+    verdict = f"deadlocked on {', '.join(deadlocked)}" if deadlocked else "feasible"
+    lines.append(f"{len(analysis.terms)} fields compared: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def _draft_text(draft: DraftValue | None) -> list[str]:
+    if draft is None:
+        return []
+    where = f" (line {draft.line})" if draft.line else ""
+    tiers = ", ".join(f"{party}: {tier}" for party, tier in draft.tiers.items())
+    verdict = "inside the zone" if draft.inside else "outside the zone"
+    if draft.nearest is not None:
+        verdict += f"; nearest inside: {show(draft.nearest)}"
+    return [f"  draft: {show(draft.value)}{where} — {tiers}; {verdict}"]
+
+
+def _term_text(term: TermAnalysis) -> list[str]:
+    head = f"{term.path}: " + ("DEADLOCK" if term.deadlock else f"zone {region_text(term.zone)}")
+    lines = [head]
+    lines += [f"  {party:12} {_tiers_text(p)}" for party, p in term.positions.items()]
+    if term.deadlock:
+        if term.gap:
+            low, high = term.gap
+            size = show(_size(low, high))
+            lines.append(f"  gap: between {show(low)} and {show(high)} ({size})")
+        for c in term.concessions:
+            lines.append(
+                f"  concession: {c.party} moves {show(c.bound)} to {show(c.to)} (today: {c.tier})"
+            )
+        return lines
+    lines.append(f"  preferred by all: {region_text(term.preferred)}")
+    needs = ", ".join(f"{who} ({party})" for party, who in term.approvals) or "no approval"
+    lines.append(f"  suggestion: {show(term.suggestion)} — needs {needs}")
+    return lines

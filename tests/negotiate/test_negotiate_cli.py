@@ -1,0 +1,174 @@
+"""`qrules negotiate` through the real CLI, on examples/negotiation: a customer and a
+supplier over six terms with a regulator's hard constraint, and a draft."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qrules.engine import check
+from qrules.model.values import Duration
+from qrules.ruleset import load_ruleset
+from tests.helpers import REPO, TODAY, run_cli
+from tests.report_helpers import assert_golden
+
+EXAMPLE = REPO / "examples" / "negotiation"
+PARTIES = [
+    "--party",
+    f"customer={EXAMPLE / 'customer.qr'}",
+    "--party",
+    f"supplier={EXAMPLE / 'supplier.qr'}",
+    "-r",
+    str(EXAMPLE / "regulator.qr"),
+]
+
+
+def negotiate(*args: str) -> Any:
+    return run_cli("negotiate", *args)
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    result = negotiate(str(EXAMPLE / "draft.yaml"), *PARTIES, "-f", "json")
+    assert result.exit_code == 1  # one field deadlocks
+    return {t["path"]: t for t in json.loads(result.stdout)["terms"]} | {
+        "_": json.loads(result.stdout)
+    }
+
+
+def test_the_text_report_matches_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = negotiate("examples/negotiation/draft.yaml", *_relative(PARTIES))
+    assert result.exit_code == 1
+    assert_golden("negotiation.txt", result.stdout)
+
+
+def _relative(args: list[str]) -> list[str]:
+    return [a.replace(f"{REPO}/", "") for a in args]
+
+
+def test_a_deadlock_has_its_gap_and_each_sides_concession(report: dict[str, Any]) -> None:
+    containment = report["nonconformance.containment"]
+    assert containment["deadlock"] and containment["zone"] == []
+    assert containment["gap"] == {"low": "48 hours", "high": "72 hours", "size": "1 day"}
+    assert {(c["party"], c["bound"], c["to"]) for c in containment["concessions"]} == {
+        ("customer", "48 hours", "72 hours"),
+        ("supplier", "72 hours", "48 hours"),
+    }
+    assert report["_"]["feasible"] is False
+
+
+def test_a_single_point_zone_and_its_approvals(report: dict[str, Any]) -> None:
+    notice = report["change_control.notification"]
+    point = {"min": "90 days", "min_inclusive": True, "max": "90 days", "max_inclusive": True}
+    assert notice["zone"] == [point]
+    assert notice["suggestion"] == "90 days"
+    assert {(a["party"], a["approval"]) for a in notice["approvals"]} == {
+        ("customer", "Purchasing"),
+        ("supplier", "Sales Director"),
+    }
+    assert notice["draft"] == {
+        "value": "60 days",
+        "line": 19,
+        "tiers": {"customer": "reject", "supplier": "prefer"},
+        "inside": False,
+        "nearest": "90 days",
+    }
+
+
+def test_a_preferred_overlap_is_suggested_with_no_approval(report: dict[str, Any]) -> None:
+    retention = report["records.retention"]
+    assert retention["preferred"] == [
+        {"min": "10 years", "min_inclusive": True, "max": "10 years", "max_inclusive": True}
+    ]
+    assert (retention["suggestion"], retention["approvals"]) == ("10 years", [])
+
+
+def test_the_hard_constraint_cuts_the_zone(report: dict[str, Any]) -> None:
+    """Without the regulator the parties would agree on 5-15 years; with it, 10-15."""
+    assert report["records.retention"]["zone"][0]["min"] == "10 years"
+    without = negotiate(*PARTIES[:4], "-f", "json")
+    terms = {t["path"]: t for t in json.loads(without.stdout)["terms"]}
+    assert terms["records.retention"]["zone"][0]["min"] == "5 years"
+
+
+def test_a_set_valued_term(report: dict[str, Any]) -> None:
+    method = report["nonconformance.method"]
+    assert method["zone"] == [{"values": ["8D", "A3"]}]
+    assert method["preferred"] == []
+
+
+def test_every_zone_value_passes_every_party_and_no_other_does(report: dict[str, Any]) -> None:
+    """The zone is exactly the values no party's term rejects (evaluated by the engine)."""
+    parties = [load_ruleset(EXAMPLE / "customer.qr"), load_ruleset(EXAMPLE / "supplier.qr")]
+    probes = [Duration(d, "days") for d in (0, 3, 5, 7, 10, 14)]
+    notice = report["audits.notice"]
+    for value in probes:
+        accepted = all(not _rejects(rules, "audits:\n  notice: " + str(value)) for rules in parties)
+        inside = 5 <= value.days <= 10  # the zone the report gives: [5 days, 10 days]
+        assert accepted == inside, value
+    assert notice["zone"] == [
+        {"min": "5 days", "min_inclusive": True, "max": "10 days", "max_inclusive": True}
+    ]
+
+
+def _rejects(rules: Any, yaml_text: str) -> bool:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.yaml"
+        path.write_text(yaml_text + "\n", encoding="utf-8")
+        findings = check(rules, path, today=TODAY, schema=None).findings
+    return any(f.tier == "reject" and f.rule.endswith("-AUDIT") for f in findings)
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def test_one_party_is_not_a_negotiation() -> None:
+    result = negotiate(*PARTIES[:2])
+    assert result.exit_code == 2 and "two parties or more" in result.stderr
+
+
+def test_two_parties_with_one_name_are_refused() -> None:
+    result = negotiate(
+        "--party", f"a={EXAMPLE / 'customer.qr'}", "--party", f"a={EXAMPLE / 'supplier.qr'}"
+    )
+    assert result.exit_code == 2 and "two parties are named 'a'" in result.stderr
+
+
+def test_a_party_without_terms_is_refused() -> None:
+    result = negotiate(
+        "--party", f"a={EXAMPLE / 'customer.qr'}", "--party", f"b={EXAMPLE / 'regulator.qr'}"
+    )
+    assert result.exit_code == 2 and "party b has no terms" in result.stderr
+
+
+def test_a_field_only_one_party_has_is_reported_not_an_error(tmp_path: Path) -> None:
+    other = tmp_path / "other.qr"
+    other.write_text(
+        'ruleset other\nterm O-PPM "ppm" at quality.ppm_target\n  prefer <= 50\n  reject\n'
+    )
+    result = negotiate("--party", f"a={EXAMPLE / 'customer.qr'}", "--party", f"b={other}")
+    assert result.exit_code == 0
+    assert "quality.ppm_target: only b has a position" in result.stdout
+
+
+def test_different_kinds_on_one_field_are_a_located_error(tmp_path: Path) -> None:
+    days = tmp_path / "days.qr"
+    days.write_text(
+        'ruleset days\nterm D "n" at change_control.notification\n  prefer >= 90 days\n  reject\n'
+    )
+    plain = tmp_path / "plain.qr"
+    plain.write_text(
+        'ruleset plain\nterm P "n" at change_control.notification\n  prefer >= 90\n  reject\n'
+    )
+    result = negotiate("--party", f"a={days}", "--party", f"b={plain}")
+    assert result.exit_code == 2
+    assert (
+        "the terms D (a), P (b) on change_control.notification compare values of different kinds"
+        in result.stderr
+    )
+    assert "Traceback" not in result.output
