@@ -277,12 +277,14 @@ class Builder:
         # the schema sees the agreement as an editor would.
         if node.tag in (f"{_TAG}str", f"{_TAG}timestamp"):
             return node.value
-        problem = _scalar_problem(node)
+        value, problem = _scalar_value(node)
         if problem:
+            rule, message = problem
+            if rule == "yaml-limits":
+                message = f"the {self.document.kind} has {message}"
             self.document.dropped.add(path)
-            self.document.problem(*problem, at=_place(node))
+            self.document.problem(rule, message, at=_place(node))
             return None
-        value = _construct(node)
         if not node.style and _retyped(node.value, value):
             self.document.written_as[path] = node.value
             if _is_yaml11_only(node.value, value):
@@ -321,21 +323,21 @@ def _construct(node: yaml.ScalarNode) -> Any:
     return getattr(_CONSTRUCTOR, f"construct_yaml_{kind}")(node)
 
 
-def _scalar_problem(node: yaml.ScalarNode) -> tuple[str, str] | None:
-    """Why a typed scalar cannot become a value: an explicit tag on text that is not of its
-    type (``!!int abc``), a number too long for Python, or one that is not finite."""
+def _scalar_value(node: yaml.ScalarNode) -> tuple[Any, tuple[str, str] | None]:
+    """A typed scalar's value, or why it cannot become one: an explicit tag on text that is
+    not of its type (``!!int abc``), a number too long for Python, or one not finite."""
     kind = node.tag.rsplit(":", 1)[1]
     if kind in ("int", "float") and len(node.value) > MAX_NUMBER_DIGITS:
         digits = f"{len(node.value):,} digits; the limit is {MAX_NUMBER_DIGITS:,}"
-        return "yaml-limits", f"the agreement has a number of {digits}"
+        return None, ("yaml-limits", f"a number of {digits}")
     try:
         value = _construct(node)
     except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
         written = f"`{excerpt(node.value)}`" if node.value else "an empty value"
-        return "yaml-tag", f"{written} is not a valid {kind} (tagged !!{kind})"
+        return None, ("yaml-tag", f"{written} is not a valid {kind} (tagged !!{kind})")
     if isinstance(value, float) and not math.isfinite(value):
-        return "non-finite", f"`{excerpt(node.value)}` is not a finite number"
-    return None
+        return None, ("non-finite", f"`{excerpt(node.value)}` is not a finite number")
+    return value, None
 
 
 # YAML 1.2's core schema, for plain scalars that YAML 1.1 (PyYAML) reads otherwise.
