@@ -180,21 +180,35 @@ def _read_bounded(path: Path, max_bytes: int, what: str) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise Unreadable(f"cannot read the {what}: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             kind = _file_kind(status.st_mode)
             raise Unreadable(f"the {what} is not a regular file but {kind}", hint="name a file")
-        try:
-            raw = handle.read(max_bytes + 1)  # the file may grow after fstat
-        except OSError as error:
-            raise Unreadable(f"cannot read the {what}: {error.strerror}") from None
+        raw = _read_at_most(descriptor, max_bytes + 1, status.st_size)
+    except OSError as error:
+        raise Unreadable(f"cannot read the {what}: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
     if len(raw) > max_bytes:
         size = max(status.st_size, len(raw))
         raise Unreadable(
             f"the {what} is {size:,} bytes; the limit is {max_bytes:,}", (1, 1), limit=True
         )
     return raw
+
+
+def _read_at_most(descriptor: int, limit: int, expected: int) -> bytes:
+    """Up to ``limit`` bytes (the file may grow after fstat), in as few reads as its size
+    allows: a batch reads tens of thousands of small files."""
+    chunks, remaining = [], limit
+    while remaining > 0:
+        chunk = os.read(descriptor, min(remaining, max(expected + 1, 65_536)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _file_kind(mode: int) -> str:

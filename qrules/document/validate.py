@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import marshal
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -60,7 +60,9 @@ def validate(document: Document, schema_file: str | None) -> None:
             flagged.add(path)
             _schema_finding(document, error, path)
     _report_yaml11(document, flagged)
-    for path, kind in _convert_typed(document.data, validator.typed_paths):
+    untyped: list[tuple[DocPath, str]] = []
+    _convert_typed(document.data, validator.typed_paths, (), untyped)
+    for path, kind in untyped:
         if path not in flagged:  # the pattern passed: a number too large to mean anything
             document.problem(
                 "schema",
@@ -323,25 +325,29 @@ def _typed_paths(schema: Schema) -> dict[str, Any]:
 
 
 def _convert_typed(
-    data: Any, tree: dict[str, Any], path: DocPath = ()
-) -> Iterator[tuple[DocPath, str]]:
-    """Type the strings the schema types; yields the path and kind of each that cannot be."""
+    data: Any, tree: dict[str, Any], path: DocPath, untyped: list[tuple[DocPath, str]]
+) -> None:
+    """Type the strings the schema types, in place; ``untyped`` gets the path and kind of
+    each that cannot be. (Plain loops: this runs for every agreement of a batch.)"""
     for key, sub in tree.items():
-        for container, index in _children(data, key):
+        if key == "*":
+            if not isinstance(data, list):
+                continue
+            indices: Iterable[Any] = range(len(data))
+        elif isinstance(data, dict) and key in data:
+            indices = (key,)
+        else:
+            continue
+        for index in indices:
+            value = data[index]
             if isinstance(sub, str):
-                written = container[index]
-                container[index] = _typed(written, sub)
-                if isinstance(written, str) and container[index] is written:
-                    yield (*path, index), sub
-            else:
-                yield from _convert_typed(container[index], sub, (*path, index))
-
-
-def _children(data: Any, key: str) -> Iterator[tuple[Any, Any]]:
-    if key == "*" and isinstance(data, list):
-        yield from ((data, i) for i in range(len(data)))
-    elif isinstance(data, dict) and key in data:
-        yield data, key
+                if isinstance(value, str):
+                    typed = _typed(value, sub)
+                    if typed is value:
+                        untyped.append(((*path, index), sub))
+                    data[index] = typed
+            elif isinstance(value, (dict, list)):
+                _convert_typed(value, sub, (*path, index), untyped)
 
 
 def _typed(value: Any, kind: str) -> Any:
