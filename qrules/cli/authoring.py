@@ -81,7 +81,7 @@ def lint(paths: tuple[str, ...], output_format: str) -> int:
     paths against the agreement schema, types, enum values, unreachable tiers, unused lets,
     regular expressions, duplicate ids and missing refs.
     """
-    from qrules.authoring.lint import duplicate_ids, lint_text
+    from qrules.authoring.lint import conflicts, duplicate_ids, lint_text
     from qrules.ruleset import display_path, read_ruleset_text, resolve
 
     located = {display_path(f): f for p in paths for f in resolve(p)}
@@ -89,7 +89,7 @@ def lint(paths: tuple[str, ...], output_format: str) -> int:
     findings = [
         f for shown, text in files.items() for f in lint_text(text, shown, located[shown].parent)
     ]
-    findings = sorted(findings + duplicate_ids(files))
+    findings = sorted(findings + duplicate_ids(files) + conflicts(files))
     if output_format == "json":
         import json
 

@@ -127,7 +127,7 @@ def _constraints(shared: Rulebook, skipped: list[tuple[str, str]]) -> dict[str, 
     """Simple rules of the shared rulesets as regions on their field."""
     found: dict[str, Region] = {}
     for statement in _statements(shared):
-        region = _rule_region(statement)
+        region = rule_region(statement)
         if region is None:
             skipped.append((statement.id, "not a simple condition on one field"))
             continue
@@ -136,7 +136,7 @@ def _constraints(shared: Rulebook, skipped: list[tuple[str, str]]) -> dict[str, 
     return found
 
 
-def _rule_region(statement: ast.Rule | ast.Term) -> tuple[str, Region] | None:
+def rule_region(statement: ast.Rule | ast.Term) -> tuple[str, Region] | None:
     if not isinstance(statement, ast.Rule) or statement.scope is not None or statement.when:
         return None
     if len(statement.requires) != 1 or statement.lets:

@@ -234,3 +234,27 @@ def test_a_misspelt_field_in_a_builtin_rule_is_caught(
     found = [line for line in output if line.startswith(at)]
     assert found and f"has no field `{misspelt}`" in found[0], output
     assert output[output.index(found[0]) + 1] == f"    hint: did you mean `{name}`?"
+
+
+def test_rules_of_different_rulesets_that_cannot_both_hold_are_a_conflict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The negotiation engine's regions find what no agreement can satisfy: a term's
+    acceptable values against another ruleset's term, or against a simple rule."""
+    monkeypatch.chdir(REPO)
+    example = "examples/negotiation"
+    result = run_cli("lint", f"{example}/customer.qr", f"{example}/supplier.qr")
+    conflicts = [line for line in result.stdout.splitlines() if " conflict " in line]
+    assert conflicts == [
+        f"{example}/supplier.qr:17:1: error conflict S-CONTAIN and C-CONTAIN "
+        f"({example}/customer.qr:17) cannot both hold: nonconformance.containment "
+        ">= 72 hours here, <= 48 hours there"
+    ]
+    regulator = tmp_path / "regulator.qr"
+    regulator.write_text(
+        'ruleset reg\nrule R-RET "kept"\n  ref "x"\n  require records.retention >= 20 years\n'
+    )
+    result = run_cli("lint", f"{example}/supplier.qr", str(regulator))
+    assert "R-RET and S-RETENTION" in result.stdout
+    alone = run_cli("lint", f"{example}/customer.qr")
+    assert " conflict " not in alone.stdout

@@ -4,13 +4,15 @@ Beyond syntax and compile errors it checks the rules against the agreement schem
 paths the schema does not have (with the schema's nearest name), values of incompatible
 types compared or combined, enum values the schema does not allow, tiers that can never be
 reached (``tiers``), `let`s never used, and rules without a `ref`. ``types`` knows what each
-value is; ``linter`` walks a ruleset.
+value is; ``linter`` walks a ruleset; ``conflicts`` finds rules and terms of different
+rulesets that no agreement can satisfy together.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from qrules.authoring.lint.conflicts import conflicts
 from qrules.authoring.lint.linter import Linter, LintFinding
 from qrules.authoring.lint.types import SchemaTypes
 from qrules.errors import QrulesError
@@ -18,7 +20,7 @@ from qrules.resources import schema_path
 from qrules.ruleset import compile_text
 from qrules.schema import load_schema
 
-__all__ = ["LintFinding", "duplicate_ids", "lint_text"]
+__all__ = ["LintFinding", "conflicts", "duplicate_ids", "lint_text"]
 
 
 def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFinding]:
