@@ -49,6 +49,14 @@ def _parties(
 @click.option(
     "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "mediator"]),
+    default="internal",
+    show_default=True,
+    help="mediator: zones, deadlocks and suggestions only, without any party's tiers, "
+    "approvers, reasons, or the bounds a gap would reveal.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
 @exits
 def negotiate(
@@ -56,6 +64,7 @@ def negotiate(
     parties: dict[str, list[str]],
     shared: tuple[str, ...],
     output_format: str,
+    audience: str,
     output: str | None,
 ) -> int:
     """Where the parties' positions overlap, where they deadlock, and what closes the gap.
@@ -67,7 +76,7 @@ def negotiate(
     stands on each field. Exit 1 when a field deadlocks.
     """
     from qrules.negotiate.analysis import analyse
-    from qrules.report.negotiation import render_json, render_text
+    from qrules.report.negotiation import mediator_view, render_json, render_text
     from qrules.ruleset import load_ruleset
 
     if len(parties) < 2:
@@ -84,6 +93,8 @@ def negotiate(
             )
     analysis = analyse(books, load_ruleset(*shared) if shared else None)
     drafts = _draft_values(analysis, draft) if draft else {}
+    if audience == "mediator":
+        analysis, drafts = mediator_view(analysis, drafts)
     if output_format == "json":
         rendered = render_json(analysis, parties, drafts)
     else:

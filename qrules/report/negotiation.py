@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from qrules import __version__
@@ -102,6 +103,19 @@ def _size(low: Any, high: Any) -> Any:
     return high - low
 
 
+def mediator_view(
+    analysis: Analysis, drafts: dict[str, DraftValue | None]
+) -> tuple[Analysis, dict[str, DraftValue | None]]:
+    """What a neutral mediator may see: zones, deadlocks, suggestions and where a draft
+    lies against the zone; never a party's tiers, approvers, reasons, or the bounds a gap or
+    a concession would reveal."""
+    terms = tuple(
+        replace(t, positions={}, gap=None, concessions=(), approvals=()) for t in analysis.terms
+    )
+    redacted = {path: replace(d, tiers={}) if d else None for path, d in drafts.items()}
+    return replace(analysis, terms=terms, not_analysed=()), redacted
+
+
 def render_json(
     analysis: Analysis,
     parties: dict[str, list[str]],
@@ -184,7 +198,7 @@ def _draft_text(draft: DraftValue | None) -> list[str]:
     verdict = "inside the zone" if draft.inside else "outside the zone"
     if draft.nearest is not None:
         verdict += f"; nearest inside: {show(draft.nearest)}"
-    return [f"  draft: {show(draft.value)}{where} — {tiers}; {verdict}"]
+    return [f"  draft: {show(draft.value)}{where} — " + (f"{tiers}; " if tiers else "") + verdict]
 
 
 def _term_text(term: TermAnalysis) -> list[str]:
@@ -202,6 +216,9 @@ def _term_text(term: TermAnalysis) -> list[str]:
             )
         return lines
     lines.append(f"  preferred by all: {region_text(term.preferred)}")
+    if not term.positions:  # the mediator's view: who must approve is a party's affair
+        lines.append(f"  suggestion: {show(term.suggestion)}")
+        return lines
     needs = ", ".join(f"{who} ({party})" for party, who in term.approvals) or "no approval"
     lines.append(f"  suggestion: {show(term.suggestion)} — needs {needs}")
     return lines

@@ -172,3 +172,19 @@ def test_different_kinds_on_one_field_are_a_located_error(tmp_path: Path) -> Non
         in result.stderr
     )
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_the_mediator_sees_zones_not_the_parties_positions(output_format: str) -> None:
+    """No approver, reason or tier bound of either party beyond what the zones show."""
+    result = negotiate(
+        str(EXAMPLE / "draft.yaml"), *PARTIES, "--audience", "mediator", "-f", output_format
+    )
+    assert result.exit_code == 1
+    shown = result.stdout
+    rulebooks = [load_ruleset(EXAMPLE / "customer.qr"), load_ruleset(EXAMPLE / "supplier.qr")]
+    tiers = [t for book in rulebooks for s in book.rulesets[0].syntax.rules for t in s.tiers]  # type: ignore[union-attr]
+    secrets = {t.approval for t in tiers if t.approval} | {t.reason for t in tiers if t.reason}
+    secrets |= {"24 hours", "72 hours", "120 days", "Quality Director", "customer:", "supplier:"}
+    assert [s for s in secrets if s in shown] == []
+    assert ("90 days" in shown and "DEADLOCK" in shown) or '"deadlock": true' in shown
