@@ -58,6 +58,13 @@ def _parties(
     "approvers, reasons, or the bounds a gap would reveal.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@click.option(
+    "--write-proposal",
+    "proposal",
+    type=click.Path(dir_okay=False),
+    help="With DRAFT: write a copy of it with the suggested value at each field whose value "
+    "lies outside the zone (comments and layout kept); DRAFT itself is never changed.",
+)
 @exits
 def negotiate(
     draft: str | None,
@@ -66,6 +73,7 @@ def negotiate(
     output_format: str,
     audience: str,
     output: str | None,
+    proposal: str | None,
 ) -> int:
     """Where the parties' positions overlap, where they deadlock, and what closes the gap.
 
@@ -79,6 +87,8 @@ def negotiate(
     from qrules.report.negotiation import mediator_view, render_json, render_text
     from qrules.ruleset import load_ruleset
 
+    if proposal and not draft:
+        raise UsageError("--write-proposal needs the DRAFT to start from")
     if len(parties) < 2:
         raise UsageError(
             "negotiating needs two parties or more", hint="repeat --party NAME=RULESET"
@@ -93,6 +103,8 @@ def negotiate(
             )
     analysis = analyse(books, load_ruleset(*shared) if shared else None)
     drafts = _draft_values(analysis, draft) if draft else {}
+    if proposal and draft:
+        _write_proposal(draft, proposal, analysis, drafts)
     if audience == "mediator":
         analysis, drafts = mediator_view(analysis, drafts)
     if output_format == "json":
@@ -101,6 +113,29 @@ def negotiate(
         rendered = render_text(analysis, drafts)
     emit(rendered, output)
     return EXIT_OK if analysis.feasible else EXIT_FINDINGS
+
+
+def _write_proposal(draft: str, target: str, analysis: Any, drafts: dict[str, Any]) -> None:
+    """The draft with each suggestion written in where the draft lies outside the zone."""
+    import os
+    from pathlib import Path
+
+    from qrules.fileio import cannot_write, check_writable, write_atomic
+    from qrules.negotiate.proposal import write_in
+
+    if os.path.realpath(target) == os.path.realpath(draft):
+        raise cannot_write(target, "it is the DRAFT", hint="write the proposal to another file")
+    check_writable(target)
+    changes = {}
+    for term in analysis.terms:
+        value = drafts.get(term.path)
+        if value is not None and not value.inside and term.suggestion is not None and value.line:
+            changes[value.line] = term.suggestion
+    text = Path(draft).read_text(encoding="utf-8")
+    write_atomic(target, write_in(text, changes))
+    left = [t.path for t in analysis.terms if t.deadlock]
+    still = f"; still deadlocked: {', '.join(left)}" if left else ""
+    click.echo(f"wrote {target}: {len(changes)} values changed{still}", err=True)
 
 
 def _draft_values(analysis: Any, draft: str) -> dict[str, Any]:

@@ -188,3 +188,38 @@ def test_the_mediator_sees_zones_not_the_parties_positions(output_format: str) -
     secrets |= {"24 hours", "72 hours", "120 days", "Quality Director", "customer:", "supplier:"}
     assert [s for s in secrets if s in shown] == []
     assert ("90 days" in shown and "DEADLOCK" in shown) or '"deadlock": true' in shown
+
+
+def test_the_compromise_draft_changes_only_what_lies_outside_the_zone(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    original = (
+        (EXAMPLE / "draft.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    major: 1.5\n", "    major: 1.5  # the supplier's opening offer\n")
+    )
+    draft.write_text(original, encoding="utf-8")
+    proposal = tmp_path / "proposal.yaml"
+    result = negotiate(str(draft), *PARTIES, "--write-proposal", str(proposal))
+    assert result.exit_code == 1  # containment still deadlocks
+    assert "2 values changed; still deadlocked: nonconformance.containment" in result.stderr
+    assert draft.read_text(encoding="utf-8") == original  # never modified
+    written = proposal.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(original.splitlines(), written, strict=True) if a != b]
+    assert changed == [
+        (
+            "    major: 1.5  # the supplier's opening offer",
+            "    major: 1.0  # the supplier's opening offer",
+        ),
+        ("  notification: 60 days", "  notification: 90 days"),
+    ]
+    rules = [load_ruleset(EXAMPLE / f"{name}.qr") for name in ("customer", "supplier")]
+    for book in rules:  # every party accepts the proposal on what it changed
+        findings = check(book, proposal, today=TODAY).findings
+        rejected = {f.path for f in findings if f.tier == "reject"}
+        assert rejected <= {"nonconformance.containment"}, rejected
+
+
+def test_the_proposal_never_overwrites_the_draft() -> None:
+    draft = str(EXAMPLE / "draft.yaml")
+    result = negotiate(draft, *PARTIES, "--write-proposal", draft)
+    assert result.exit_code == 2 and "it is the DRAFT" in result.stderr

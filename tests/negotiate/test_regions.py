@@ -177,3 +177,22 @@ def test_a_value_lies_in_the_tier_the_engine_decides(tiers: str) -> None:
     for value in PROBES:
         found = regions.tier_of(value)
         assert (found.kind if found else None) == engine_tier(tiers, value), value
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Duration(90, "days"), "90 days"),
+        (1.0, "1.0"),
+        (Percent(95), "95%"),
+        ("8D", "8D"),
+        ("yes", '"yes"'),
+        ("a: b", '"a: b"'),
+        (dt.date(2027, 1, 1), '"2027-01-01"'),
+    ],
+)
+def test_values_are_written_as_yaml_reads_them_back(value: Any, written: str) -> None:
+    from qrules.negotiate.proposal import write_in, yaml_scalar
+
+    assert yaml_scalar(value) == written
+    assert write_in("a:\n  b: old  # keep\n", {2: value}) == f"a:\n  b: {written}  # keep\n"
