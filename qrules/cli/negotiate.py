@@ -59,6 +59,14 @@ def _parties(
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
 @click.option(
+    "--weights",
+    "weight_files",
+    multiple=True,
+    metavar="NAME=FILE",
+    help="A party's weights: YAML, term id or field path → importance, summing to 100. "
+    "With weights for every party: Pareto-efficient packages, the Nash package, trades.",
+)
+@click.option(
     "--write-proposal",
     "proposal",
     type=click.Path(dir_okay=False),
@@ -73,6 +81,7 @@ def negotiate(
     output_format: str,
     audience: str,
     output: str | None,
+    weight_files: tuple[str, ...],
     proposal: str | None,
 ) -> int:
     """Where the parties' positions overlap, where they deadlock, and what closes the gap.
@@ -102,17 +111,83 @@ def negotiate(
                 hint='write its positions as `term ID "title" at PATH` with prefer/accept/reject',
             )
     analysis = analyse(books, load_ruleset(*shared) if shared else None)
+    weights = _weights(weight_files, analysis) if weight_files else {}
     drafts = _draft_values(analysis, draft) if draft else {}
     if proposal and draft:
         _write_proposal(draft, proposal, analysis, drafts)
     if audience == "mediator":
         analysis, drafts = mediator_view(analysis, drafts)
     if output_format == "json":
-        rendered = render_json(analysis, parties, drafts)
+        rendered = render_json(analysis, parties, drafts, weights)
     else:
-        rendered = render_text(analysis, drafts)
+        rendered = render_text(analysis, drafts, weights)
     emit(rendered, output)
     return EXIT_OK if analysis.feasible else EXIT_FINDINGS
+
+
+def _weights(specs: tuple[str, ...], analysis: Any) -> dict[str, dict[str, float]]:
+    """Each party's weights, read as strictly as an agreement; every key a term id of that
+    party or a compared field, every value a number, the total 100."""
+    from pathlib import Path
+
+    from qrules.document.load import parse_document
+    from qrules.document.model import Document
+    from qrules.document.read import read_text
+
+    weights: dict[str, dict[str, float]] = {}
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if not sep or name not in analysis.parties:
+            known = ", ".join(analysis.parties)
+            raise UsageError(f"--weights {spec!r}: not NAME=FILE for a party ({known})")
+        document = Document(file, kind="weights file")
+        text = read_text(Path(file), document)
+        if text is not None:
+            parse_document(text, document, None)
+        if document.problems or not isinstance(document.data, dict):
+            problem = document.problems[0] if document.problems else None
+            where = (problem.line, problem.column) if problem else (1, 1)
+            message = problem.message if problem else "a weights file maps terms to numbers"
+            raise UsageError(message, source=file, line=where[0], column=where[1])
+        weights[name] = _checked_weights(document, name, analysis)
+    missing = [p for p in analysis.parties if p not in weights]
+    if missing:
+        raise UsageError(
+            f"weights for {', '.join(missing)} are missing", hint="give --weights for every party"
+        )
+    return weights
+
+
+def _checked_weights(document: Any, party: str, analysis: Any) -> dict[str, float]:
+    known = {t.path for t in analysis.terms} | {
+        t.positions[party].term for t in analysis.terms if party in t.positions
+    }
+    weights = {}
+    for key, value in document.data.items():
+        line, column = document.locations.get((key,), (1, 1))
+        if key not in known:
+            raise UsageError(
+                f"`{key}` is neither a term of {party} nor a compared field",
+                source=document.path,
+                line=line,
+                column=column,
+                hint=f"known: {', '.join(sorted(known))}",
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise UsageError(
+                f"the weight of `{key}` must be a number of 0 or more",
+                source=document.path,
+                line=line,
+                column=column,
+            )
+        weights[str(key)] = float(value)
+    if abs(sum(weights.values()) - 100) > 0.01:
+        raise UsageError(
+            f"the weights of {party} add up to {sum(weights.values()):g}, not 100",
+            source=document.path,
+            hint="give each field a share of 100",
+        )
+    return weights
 
 
 def _write_proposal(draft: str, target: str, analysis: Any, drafts: dict[str, Any]) -> None:

@@ -193,18 +193,18 @@ def approvals(value: Any, positions: dict[str, Position]) -> tuple[tuple[str, st
 
 def suggestion(agreed: Region, positions: dict[str, Position]) -> Any:
     """A value of the zone that needs the fewest approvals, ties broken toward the middle."""
-    candidates = _candidates(agreed)
-    if not candidates:
+    options = candidates(agreed)
+    if not options:
         return None
-    middle = len(candidates) // 2
+    middle = len(options) // 2
     ranked = sorted(
-        range(len(candidates)),
-        key=lambda i: (len(approvals(candidates[i], positions)), abs(i - middle)),
+        range(len(options)),
+        key=lambda i: (len(approvals(options[i], positions)), abs(i - middle)),
     )
-    return candidates[ranked[0]]
+    return options[ranked[0]]
 
 
-def _candidates(region: Region) -> list[Any]:
+def candidates(region: Region) -> list[Any]:
     """Values a person would write: the closed ends of each part, or its middle."""
     if isinstance(region, Values):
         return sorted(region.members, key=str) if not region.cofinite else []
@@ -301,13 +301,13 @@ def draft_value(term: TermAnalysis, data: Any, line: int | None) -> DraftValue |
 
 
 def _nearest(region: Region, value: Any) -> Any:
-    candidates = _candidates(region)
-    if not candidates:
+    options = candidates(region)
+    if not options:
         return None
     try:
-        return min(candidates, key=lambda c: abs(_distance(c, value)))
+        return min(options, key=lambda c: abs(_distance(c, value)))
     except TypeError:
-        return candidates[0]
+        return options[0]
 
 
 def _distance(a: Any, b: Any) -> float:

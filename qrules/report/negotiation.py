@@ -11,6 +11,7 @@ from typing import Any
 from qrules import __version__
 from qrules.model.values import Duration, Percent, show
 from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
+from qrules.negotiate.packages import packages, trades
 from qrules.negotiate.positions import Position
 from qrules.negotiate.regions import Interval, Region, Values
 
@@ -120,6 +121,7 @@ def render_json(
     analysis: Analysis,
     parties: dict[str, list[str]],
     drafts: dict[str, DraftValue | None] | None = None,
+    weights: dict[str, dict[str, float]] | None = None,
 ) -> str:
     drafts = drafts or {}
     document = {
@@ -129,6 +131,18 @@ def render_json(
         "terms": [_term_json(t, drafts.get(t.path)) for t in _ordered(analysis.terms)],
         "single_party": [{"path": path, "party": party} for path, party in analysis.single],
         "not_analysed": [{"id": id_, "reason": why} for id_, why in analysis.not_analysed],
+        "packages": [
+            {
+                "values": {path: written(v) for path, v in p.values.items()},
+                "satisfaction": p.satisfaction,
+                "nash": p.nash,
+            }
+            for p in (packages(analysis, weights) if weights else [])
+        ],
+        "trades": [
+            {"party": t.giver, "gives": t.gives, "to": t.taker, "for": t.gets}
+            for t in (trades(analysis, weights) if weights else [])
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -173,11 +187,17 @@ def _tiers_text(position: Position) -> str:
     return "; ".join(parts)
 
 
-def render_text(analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None) -> str:
+def render_text(
+    analysis: Analysis,
+    drafts: dict[str, DraftValue | None] | None = None,
+    weights: dict[str, dict[str, float]] | None = None,
+) -> str:
     drafts = drafts or {}
     lines: list[str] = []
     for term in _ordered(analysis.terms):
         lines += [*_term_text(term), *_draft_text(drafts.get(term.path)), ""]
+    if weights:
+        lines += _packages_text(analysis, weights)
     notes = [
         f"{path}: only {party} has a position (not compared)" for path, party in analysis.single
     ]
@@ -188,6 +208,22 @@ def render_text(analysis: Analysis, drafts: dict[str, DraftValue | None] | None 
     verdict = f"deadlocked on {', '.join(deadlocked)}" if deadlocked else "feasible"
     lines.append(f"{len(analysis.terms)} fields compared: {verdict}")
     return "\n".join(lines) + "\n"
+
+
+def _packages_text(analysis: Analysis, weights: dict[str, dict[str, float]]) -> list[str]:
+    found = packages(analysis, weights)
+    lines = [f"Pareto-efficient packages ({len(found)}), satisfaction 0-1 by party:"]
+    for package in found:
+        mark = "  * " if package.nash else "    "
+        scores = ", ".join(f"{party} {score:.2f}" for party, score in package.satisfaction.items())
+        values = ", ".join(f"{path} {show(v)}" for path, v in package.values.items())
+        lines.append(f"{mark}{scores}: {values}")
+    lines += ["  (* the Nash-bargaining package: the largest product of satisfactions)", ""]
+    for trade in trades(analysis, weights):
+        lines.append(
+            f"trade: {trade.giver} gives way on {trade.gives} to {trade.taker} for {trade.gets}"
+        )
+    return [*lines, ""] if trades(analysis, weights) else lines
 
 
 def _draft_text(draft: DraftValue | None) -> list[str]:

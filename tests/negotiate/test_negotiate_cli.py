@@ -223,3 +223,61 @@ def test_the_proposal_never_overwrites_the_draft() -> None:
     draft = str(EXAMPLE / "draft.yaml")
     result = negotiate(draft, *PARTIES, "--write-proposal", draft)
     assert result.exit_code == 2 and "it is the DRAFT" in result.stderr
+
+
+WEIGHTS = [
+    "--weights",
+    f"customer={EXAMPLE / 'customer-weights.yaml'}",
+    "--weights",
+    f"supplier={EXAMPLE / 'supplier-weights.yaml'}",
+]
+
+
+def test_packages_are_pareto_efficient_and_the_nash_one_maximises_the_product() -> None:
+    result = negotiate(*PARTIES, *WEIGHTS, "-f", "json")
+    found = json.loads(result.stdout)["packages"]
+    assert found, "no package"
+    # The customer's satisfaction with the Nash package, worked out by hand from its terms
+    # and weights: audit 5 days prefer (10), notice 90 days accept (25 x 0.5), 8D prefer
+    # (10), AQL 1.0 accept (30 x 0.5), retention 10 years prefer (5): 52.5 of 100.
+    [nash] = [p for p in found if p["nash"]]
+    assert nash["values"]["quality.aql.major"] == 1.0
+    assert nash["satisfaction"] == {"customer": 0.525, "supplier": 0.65}
+    products = [p["satisfaction"]["customer"] * p["satisfaction"]["supplier"] for p in found]
+    assert max(products) == nash["satisfaction"]["customer"] * nash["satisfaction"]["supplier"]
+    for a in found:  # no listed package is dominated by another
+        for b in found:
+            better = all(b["satisfaction"][p] >= a["satisfaction"][p] for p in a["satisfaction"])
+            assert not (better and b["satisfaction"] != a["satisfaction"])
+
+
+def test_a_trade_gives_way_where_it_matters_less() -> None:
+    result = negotiate(*PARTIES, *WEIGHTS, "-f", "json")
+    trades = json.loads(result.stdout)["trades"]
+    assert trades
+    customer = {"C-AQL": 30, "C-NOTICE": 25, "C-RETENTION": 5, "C-AUDIT": 10, "C-METHOD": 10}
+    supplier = {"S-AQL": 35, "S-NOTICE": 30, "S-RETENTION": 10, "S-AUDIT": 5, "S-METHOD": 5}
+    by_path = {
+        "quality.aql.major": "AQL",
+        "change_control.notification": "NOTICE",
+        "records.retention": "RETENTION",
+        "audits.notice": "AUDIT",
+        "nonconformance.method": "METHOD",
+    }
+    weights = {"customer": ("C", customer), "supplier": ("S", supplier)}
+    for trade in trades:
+        (g, gw), (t, tw) = weights[trade["party"]], weights[trade["to"]]
+        gives, gets = by_path[trade["gives"]], by_path[trade["for"]]
+        assert gw[f"{g}-{gives}"] < tw[f"{t}-{gives}"]  # matters less to the giver
+        assert gw[f"{g}-{gets}"] > tw[f"{t}-{gets}"]  # and what it gets matters more to it
+
+
+def test_weights_that_do_not_add_up_are_a_located_error(tmp_path: Path) -> None:
+    bad = tmp_path / "w.yaml"
+    bad.write_text("C-AQL: 30\nC-NOTCE: 70\n", encoding="utf-8")
+    result = negotiate(*PARTIES, "--weights", f"customer={bad}", "--weights", WEIGHTS[3])
+    assert result.exit_code == 2
+    assert f"{bad}:2:1: error: `C-NOTCE` is neither a term of customer" in result.stderr
+    bad.write_text("C-AQL: 30\nC-NOTICE: 60\n", encoding="utf-8")
+    result = negotiate(*PARTIES, "--weights", f"customer={bad}", "--weights", WEIGHTS[3])
+    assert result.exit_code == 2 and "add up to 90, not 100" in result.stderr
