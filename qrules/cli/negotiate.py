@@ -47,7 +47,11 @@ def _parties(
     help="Hard constraints every party must meet (e.g. iso9001, a regulator's rules).",
 )
 @click.option(
-    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    default="text",
 )
 @click.option(
     "--audience",
@@ -119,6 +123,13 @@ def negotiate(
         analysis, drafts = mediator_view(analysis, drafts)
     if output_format == "json":
         rendered = render_json(analysis, parties, drafts, weights)
+    elif output_format in ("markdown", "html"):
+        from qrules.report import negotiation_page
+
+        page = negotiation_page.render_html if output_format == "html" else None
+        rendered = (
+            page(analysis, drafts) if page else negotiation_page.render_markdown(analysis, drafts)
+        )
     else:
         rendered = render_text(analysis, drafts, weights)
     emit(rendered, output)

@@ -281,3 +281,30 @@ def test_weights_that_do_not_add_up_are_a_located_error(tmp_path: Path) -> None:
     bad.write_text("C-AQL: 30\nC-NOTICE: 60\n", encoding="utf-8")
     result = negotiate(*PARTIES, "--weights", f"customer={bad}", "--weights", WEIGHTS[3])
     assert result.exit_code == 2 and "add up to 90, not 100" in result.stderr
+
+
+def test_the_markdown_memo_matches_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = negotiate("examples/negotiation/draft.yaml", *_relative(PARTIES), "-f", "markdown")
+    assert_golden("negotiation.md", result.stdout)
+
+
+def test_a_real_browser_renders_one_band_chart_per_ordered_field(tmp_path: Path) -> None:
+    from tests.helpers import browser_dom
+
+    evil = tmp_path / "evil.qr"
+    evil.write_text(
+        (EXAMPLE / "supplier.qr")
+        .read_text(encoding="utf-8")
+        .replace('"Sales Director"', '"<b>Sales</b>"')
+    )
+    page = tmp_path / "negotiation.html"
+    result = negotiate(
+        str(EXAMPLE / "draft.yaml"), PARTIES[0], PARTIES[1], "--party", f"supplier={evil}",
+        *PARTIES[4:], "-f", "html", "-o", str(page),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    dom = browser_dom(page)
+    assert dom.count('<svg class="bands"') == 5  # every field but the set-valued method
+    assert "<script" not in dom and "<b>" not in dom and "&lt;b&gt;Sales&lt;/b&gt;" in dom
+    assert dom.count('class="draft"') == 5
