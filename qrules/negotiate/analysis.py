@@ -59,6 +59,16 @@ class Analysis:
     def feasible(self) -> bool:
         return not any(t.deadlock for t in self.terms)
 
+    def concessions_needed(self) -> list[tuple[str, Concession | None]]:
+        """One concession per deadlocked field (each needs at least one, and one closes its
+        gap): the one that lands in the least bad tier for the party making it."""
+        rank = {"accept": 0, "prefer": 0, "reject": 1, "no tier": 2}
+        return [
+            (t.path, min(t.concessions, key=lambda c: rank.get(c.tier, 3), default=None))
+            for t in self.terms
+            if t.deadlock
+        ]
+
 
 def analyse(parties: dict[str, Rulebook], shared: Rulebook | None = None) -> Analysis:
     skipped: list[tuple[str, str]] = []

@@ -128,6 +128,11 @@ def render_json(
         "qrules": __version__,
         "parties": [{"name": name, "rulesets": specs} for name, specs in parties.items()],
         "feasible": analysis.feasible,
+        "concessions_needed": [
+            {"path": path, "party": c.party, "bound": written(c.bound), "to": written(c.to)}
+            for path, c in analysis.concessions_needed()
+            if c is not None
+        ],
         "terms": [_term_json(t, drafts.get(t.path)) for t in _ordered(analysis.terms)],
         "single_party": [{"path": path, "party": party} for path, party in analysis.single],
         "not_analysed": [{"id": id_, "reason": why} for id_, why in analysis.not_analysed],
@@ -207,6 +212,12 @@ def render_text(
     deadlocked = [t.path for t in analysis.terms if t.deadlock]
     verdict = f"deadlocked on {', '.join(deadlocked)}" if deadlocked else "feasible"
     lines.append(f"{len(analysis.terms)} fields compared: {verdict}")
+    for path, concession in analysis.concessions_needed():
+        if concession is not None:
+            lines.append(
+                f"to agree on {path}: {concession.party} moves {show(concession.bound)} "
+                f"to {show(concession.to)}"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -60,6 +60,15 @@ def test_a_deadlock_has_its_gap_and_each_sides_concession(report: dict[str, Any]
         ("supplier", "72 hours", "48 hours"),
     }
     assert report["_"]["feasible"] is False
+    # One concession per deadlocked field makes the whole agreement feasible.
+    assert report["_"]["concessions_needed"] == [
+        {
+            "path": "nonconformance.containment",
+            "party": "customer",
+            "bound": "48 hours",
+            "to": "72 hours",
+        }
+    ]
 
 
 def test_a_single_point_zone_and_its_approvals(report: dict[str, Any]) -> None:
