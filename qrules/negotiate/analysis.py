@@ -18,7 +18,7 @@ from typing import Any
 from qrules.errors import RulesetError
 from qrules.model.values import Duration, Percent, type_name
 from qrules.negotiate.positions import NotAnalysed, Position, position, preferred_zone, zone
-from qrules.negotiate.regions import Intervals, Region, Values, condition_region
+from qrules.negotiate.regions import Intervals, Region, Values, condition_region, magnitude
 from qrules.ruleset import Rulebook
 from qrules.syntax import ast
 
@@ -224,7 +224,7 @@ def candidates(region: Region) -> list[Any]:
         if not ends and part.low is not None and part.high is not None:
             ends = [_middle(part.low.value, part.high.value)]
         values += [v for v in ends if part.contains(v)]
-    return sorted(dict.fromkeys(values), key=_order)
+    return sorted(dict.fromkeys(values), key=magnitude)
 
 
 def _middle(low: Any, high: Any) -> Any:
@@ -237,10 +237,6 @@ def _middle(low: Any, high: Any) -> Any:
     return (low + high) / 2
 
 
-def _order(value: Any) -> Any:
-    return value.days if isinstance(value, Duration) else value
-
-
 def _gap(positions: dict[str, Position], constraint: Region | None) -> tuple[Any, Any] | None:
     """Between the highest of the parties' lowest acceptable values and the lowest of
     their highest: where no party's range reaches across (ordered values only)."""
@@ -251,9 +247,9 @@ def _gap(positions: dict[str, Position], constraint: Region | None) -> tuple[Any
         return None
     lows = [h[0] for h in hulls if h is not None and h[0] is not None]
     highs = [h[1] for h in hulls if h is not None and h[1] is not None]
-    if not lows or not highs or not max(lows, key=_order) > min(highs, key=_order):
+    if not lows or not highs or not max(lows, key=magnitude) > min(highs, key=magnitude):
         return None
-    return min(highs, key=_order), max(lows, key=_order)
+    return min(highs, key=magnitude), max(lows, key=magnitude)
 
 
 def _hull(region: Region) -> tuple[Any, Any] | None:
@@ -273,9 +269,9 @@ def _concessions(positions: dict[str, Position], gap: tuple[Any, Any]) -> tuple[
         hull = _hull(pos.acceptable)
         if hull is None:
             continue
-        if hull[1] is not None and _order(hull[1]) <= _order(low):
+        if hull[1] is not None and magnitude(hull[1]) <= magnitude(low):
             found.append(Concession(party, hull[1], high, _tier_name(pos, high)))
-        elif hull[0] is not None and _order(hull[0]) >= _order(high):
+        elif hull[0] is not None and magnitude(hull[0]) >= magnitude(high):
             found.append(Concession(party, hull[0], low, _tier_name(pos, low)))
     return tuple(found)
 
@@ -315,16 +311,6 @@ def _nearest(region: Region, value: Any) -> Any:
     if not options:
         return None
     try:
-        return min(options, key=lambda c: abs(_distance(c, value)))
+        return min(options, key=lambda c: abs(magnitude(c) - magnitude(value)))
     except TypeError:
         return options[0]
-
-
-def _distance(a: Any, b: Any) -> float:
-    if isinstance(a, Duration):
-        return float(a.days - b.days)
-    if isinstance(a, Percent):
-        return float(a.value - b.value)
-    if isinstance(a, dt.date):
-        return float((a - b).days)
-    return float(a - b)

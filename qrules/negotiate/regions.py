@@ -187,6 +187,17 @@ class Values:
 Region = Intervals | Values
 
 
+def magnitude(value: Any) -> float:
+    """An ordered value as a number on one axis: days for durations and dates."""
+    if isinstance(value, Duration):
+        return float(value.days)
+    if isinstance(value, Percent):
+        return float(value.value)
+    if isinstance(value, dt.date):
+        return float(value.toordinal())
+    return float(value)
+
+
 def is_ordered(value: Any) -> bool:
     return isinstance(value, ORDERED) and not isinstance(value, bool)
 

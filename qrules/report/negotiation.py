@@ -133,7 +133,7 @@ def render_json(
             for path, c in analysis.concessions_needed()
             if c is not None
         ],
-        "terms": [_term_json(t, drafts.get(t.path)) for t in _ordered(analysis.terms)],
+        "terms": [_term_json(t, drafts.get(t.path)) for t in deadlocks_first(analysis.terms)],
         "single_party": [{"path": path, "party": party} for path, party in analysis.single],
         "not_analysed": [{"id": id_, "reason": why} for id_, why in analysis.not_analysed],
         "packages": [
@@ -152,7 +152,7 @@ def render_json(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _ordered(terms: tuple[TermAnalysis, ...]) -> list[TermAnalysis]:
+def deadlocks_first(terms: tuple[TermAnalysis, ...]) -> list[TermAnalysis]:
     return sorted(terms, key=lambda t: (not t.deadlock, t.path))
 
 
@@ -199,7 +199,7 @@ def render_text(
 ) -> str:
     drafts = drafts or {}
     lines: list[str] = []
-    for term in _ordered(analysis.terms):
+    for term in deadlocks_first(analysis.terms):
         lines += [*_term_text(term), *_draft_text(drafts.get(term.path)), ""]
     if weights:
         lines += _packages_text(analysis, weights)

@@ -5,15 +5,14 @@ this module only computes what goes where."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from qrules import __version__
-from qrules.model.values import Duration, Percent, show
+from qrules.model.values import show
 from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
-from qrules.negotiate.regions import Interval, Intervals
-from qrules.report.negotiation import region_text
+from qrules.negotiate.regions import Interval, Intervals, magnitude
+from qrules.report.negotiation import deadlocks_first, region_text
 
 WIDTH, ROW, LEFT = 640, 26, 110  # chart geometry in pixels
 TIER_CLASSES = {"prefer": "band-prefer", "accept": "band-accept", "reject": "band-reject"}
@@ -39,17 +38,6 @@ class Chart:
     ticks: list[tuple[float, str]]
 
 
-def number(value: Any) -> float:
-    """A position on the axis: days for durations and dates, the value otherwise."""
-    if isinstance(value, Duration):
-        return float(value.days)
-    if isinstance(value, Percent):
-        return float(value.value)
-    if isinstance(value, dt.date):
-        return float(value.toordinal())
-    return float(value)
-
-
 def chart(term: TermAnalysis, draft: DraftValue | None) -> Chart | None:
     """The band chart of an ordered field; None for sets."""
     regions = [t.region for p in term.positions.values() for t in p.tiers]
@@ -60,7 +48,7 @@ def chart(term: TermAnalysis, draft: DraftValue | None) -> Chart | None:
         values.append(draft.value)
     if not values:
         return None
-    low, high = min(map(number, values)), max(map(number, values))
+    low, high = min(map(magnitude, values)), max(map(magnitude, values))
     pad = (high - low) * 0.15 or max(abs(low) * 0.5, 1.0)
     axis = (low - pad, high + pad)
     bands: list[Band] = []
@@ -78,15 +66,15 @@ def chart(term: TermAnalysis, draft: DraftValue | None) -> Chart | None:
         _band(part, axis, 4, len(rows) * ROW + 4, "zone", zone_title)
         for part in term.zone.parts  # type: ignore[union-attr]
     ]
-    draft_x = _x(number(draft.value), axis) if draft is not None else None
+    draft_x = _x(magnitude(draft.value), axis) if draft is not None else None
     return Chart(height, rows, bands, zone, draft_x, _ticks(values, axis))
 
 
 def _band(
     part: Interval, axis: tuple[float, float], y: float, height: float, css: str, title: str
 ) -> Band:
-    start = _x(number(part.low.value), axis) if part.low else LEFT
-    end = _x(number(part.high.value), axis) if part.high else LEFT + WIDTH
+    start = _x(magnitude(part.low.value), axis) if part.low else LEFT
+    end = _x(magnitude(part.high.value), axis) if part.high else LEFT + WIDTH
     return Band(start, max(end - start, 2.0), y, height, css, title)  # a point stays visible
 
 
@@ -96,14 +84,14 @@ def _x(value: float, axis: tuple[float, float]) -> float:
 
 
 def _ticks(values: list[Any], axis: tuple[float, float]) -> list[tuple[float, str]]:
-    unique = sorted({number(v): v for v in values}.items())
+    unique = sorted({magnitude(v): v for v in values}.items())
     return [(_x(n, axis), show(v)) for n, v in unique]
 
 
 def page_context(
     analysis: Analysis, drafts: dict[str, DraftValue | None], title: str
 ) -> dict[str, Any]:
-    terms = sorted(analysis.terms, key=lambda t: (not t.deadlock, t.path))
+    terms = deadlocks_first(analysis.terms)
     return {
         "title": title,
         "version": __version__,
@@ -158,7 +146,7 @@ def render_markdown(analysis: Analysis, drafts: dict[str, DraftValue | None] | N
     drafts = drafts or {}
     verdict = "every field has a zone" if analysis.feasible else "some fields deadlock"
     lines = ["# Negotiation: where the parties can agree", "", f"**Verdict:** {verdict}", ""]
-    for term in sorted(analysis.terms, key=lambda t: (not t.deadlock, t.path)):
+    for term in deadlocks_first(analysis.terms):
         lines += _term_markdown(term, drafts.get(term.path))
     return "\n".join(lines)
 
