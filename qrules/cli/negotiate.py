@@ -118,7 +118,7 @@ def negotiate(
     weights = _weights(weight_files, analysis) if weight_files else {}
     drafts = _draft_values(analysis, draft) if draft else {}
     if proposal and draft:
-        _write_proposal(draft, proposal, analysis, drafts)
+        _write_proposal(draft, proposal, analysis, drafts, weights)
     if audience == "mediator":
         analysis, drafts = mediator_view(analysis, drafts)
     if output_format == "json":
@@ -201,26 +201,44 @@ def _checked_weights(document: Any, party: str, analysis: Any) -> dict[str, floa
     return weights
 
 
-def _write_proposal(draft: str, target: str, analysis: Any, drafts: dict[str, Any]) -> None:
-    """The draft with each suggestion written in where the draft lies outside the zone."""
+def _write_proposal(
+    draft: str,
+    target: str,
+    analysis: Any,
+    drafts: dict[str, Any],
+    weights: dict[str, dict[str, float]],
+) -> None:
+    """The draft with each suggestion written in where the draft lies outside the zone,
+    and, on a deadlocked field, the value of the cheapest concession: the proposal then
+    holds what the parties would sign once that party concedes."""
     import os
     from pathlib import Path
 
     from qrules.fileio import cannot_write, check_writable, write_atomic
+    from qrules.model.values import show
+    from qrules.negotiate.analysis import cheapest
     from qrules.negotiate.proposal import write_in
 
     if os.path.realpath(target) == os.path.realpath(draft):
         raise cannot_write(target, "it is the DRAFT", hint="write the proposal to another file")
     check_writable(target)
-    changes = {}
+    changes, pending = {}, []
     for term in analysis.terms:
         value = drafts.get(term.path)
-        if value is not None and not value.inside and term.suggestion is not None and value.line:
-            changes[value.line] = term.suggestion
+        concession = cheapest(term, weights or None) if term.deadlock else None
+        proposed = concession.to if concession else term.suggestion
+        if concession:
+            pending.append(
+                f"{term.path} holds {show(proposed)}, agreed once {concession.party} moves "
+                f"{show(concession.bound)} to {show(concession.to)}"
+            )
+        if value is None or value.inside or proposed is None or not value.line:
+            continue
+        if value.value != proposed:
+            changes[value.line] = proposed
     text = Path(draft).read_text(encoding="utf-8")
     write_atomic(target, write_in(text, changes))
-    left = [t.path for t in analysis.terms if t.deadlock]
-    still = f"; still deadlocked: {', '.join(left)}" if left else ""
+    still = "".join(f"; {line}" for line in pending)
     click.echo(f"wrote {target}: {len(changes)} values changed{still}", err=True)
 
 

@@ -17,7 +17,14 @@ from typing import Any
 
 from qrules.errors import RulesetError
 from qrules.model.values import Duration, Percent, type_name
-from qrules.negotiate.positions import NotAnalysed, Position, position, preferred_zone, zone
+from qrules.negotiate.positions import (
+    TIER_SCORE,
+    NotAnalysed,
+    Position,
+    position,
+    preferred_zone,
+    zone,
+)
 from qrules.negotiate.regions import Intervals, Region, Values, condition_region, magnitude
 from qrules.ruleset import Rulebook
 from qrules.syntax import ast
@@ -29,6 +36,21 @@ class Concession:
     bound: Any  # where the party's acceptable values end today
     to: Any  # where it would have to move for a zone to open
     tier: str  # the tier ``to`` lands in for that party today
+    approval: str | None = None  # who approves ``to`` there, when that tier needs it
+
+    def cost(self, weight: float) -> float:
+        """What the party gives up, in its own points: the field's weight times the
+        satisfaction it loses by agreeing to ``to`` (all of it where ``to`` is rejected)."""
+        return weight * (1 - TIER_SCORE.get(self.tier, 0.0))
+
+    @property
+    def move(self) -> float:
+        """How far the bound moves, relative to where it is (absolute for dates), so that
+        between equal costs the smaller step is the cheaper one."""
+        size = abs(magnitude(self.to) - magnitude(self.bound))
+        if isinstance(self.bound, dt.date) or not magnitude(self.bound):
+            return float(size)
+        return float(size / abs(magnitude(self.bound)))
 
 
 @dataclass(frozen=True)
@@ -59,15 +81,38 @@ class Analysis:
     def feasible(self) -> bool:
         return not any(t.deadlock for t in self.terms)
 
-    def concessions_needed(self) -> list[tuple[str, Concession | None]]:
+    def concessions_needed(
+        self, weights: dict[str, dict[str, float]] | None = None
+    ) -> list[tuple[str, Concession | None]]:
         """One concession per deadlocked field (each needs at least one, and one closes its
-        gap): the one that lands in the least bad tier for the party making it."""
-        rank = {"accept": 0, "prefer": 0, "reject": 1, "no tier": 2}
-        return [
-            (t.path, min(t.concessions, key=lambda c: rank.get(c.tier, 3), default=None))
-            for t in self.terms
-            if t.deadlock
-        ]
+        gap): the cheapest, weighed by what the conceding party gives up (its weight on
+        the field, from ``weights``, or the same for every field) and then by the size of
+        the step."""
+        return [(t.path, cheapest(t, weights)) for t in self.terms if t.deadlock]
+
+
+def cheapest(
+    term: TermAnalysis, weights: dict[str, dict[str, float]] | None = None
+) -> Concession | None:
+    order = list(term.positions)
+    if weights and not all(party in weights for party in term.positions):
+        weights = None  # points of different scales do not compare: weigh all alike
+
+    def price(c: Concession) -> tuple[float, float, int]:
+        return c.cost(party_weight(weights, term, c.party)), c.move, order.index(c.party)
+
+    return min(term.concessions, key=price, default=None)
+
+
+def party_weight(
+    weights: dict[str, dict[str, float]] | None, term: TermAnalysis, party: str
+) -> float:
+    """A party's weight on a field, given by its term id or by the field path; without
+    weights every field counts the same."""
+    if weights is None:
+        return 1.0
+    given = weights.get(party, {})
+    return given.get(term.positions[party].term, given.get(term.path, 0.0))
 
 
 def analyse(parties: dict[str, Rulebook], shared: Rulebook | None = None) -> Analysis:
@@ -270,10 +315,15 @@ def _concessions(positions: dict[str, Position], gap: tuple[Any, Any]) -> tuple[
         if hull is None:
             continue
         if hull[1] is not None and magnitude(hull[1]) <= magnitude(low):
-            found.append(Concession(party, hull[1], high, _tier_name(pos, high)))
+            found.append(_concession(party, pos, hull[1], high))
         elif hull[0] is not None and magnitude(hull[0]) >= magnitude(high):
-            found.append(Concession(party, hull[0], low, _tier_name(pos, low)))
+            found.append(_concession(party, pos, hull[0], low))
     return tuple(found)
+
+
+def _concession(party: str, pos: Position, bound: Any, to: Any) -> Concession:
+    tier = pos.tier_of(to)
+    return Concession(party, bound, to, _tier_name(pos, to), tier.approval if tier else None)
 
 
 def _tier_name(pos: Position, value: Any) -> str:

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.negotiate.analysis import Analysis, TermAnalysis, candidates
+from qrules.negotiate.analysis import Analysis, TermAnalysis, candidates, party_weight
+from qrules.negotiate.positions import TIER_SCORE
 
-TIER_SCORE = {"prefer": 1.0, "accept": 0.5}
 MAX_PACKAGES = 20_000  # candidates multiply across fields: beyond this, fields keep 3 each
 
 
@@ -36,12 +36,6 @@ class Trade:
     taker: str  # ... to the party that cares more about it, for ``gets`` in return
     gets: str
     weights: tuple[float, float, float, float]  # giver's and taker's weights on both fields
-
-
-def weight_of(weights: dict[str, float], term: TermAnalysis, party: str) -> float:
-    """A party's weight on a field, given by its term id or by the field path."""
-    position = term.positions[party]
-    return weights.get(position.term, weights.get(term.path, 0.0))
 
 
 def packages(analysis: Analysis, weights: dict[str, dict[str, float]]) -> list[Package]:
@@ -68,13 +62,13 @@ def _score(
     terms: list[TermAnalysis], combo: tuple[Any, ...], weights: dict[str, dict[str, float]]
 ) -> Package:
     satisfaction = {}
-    for party, party_weights in weights.items():
+    for party in weights:
         total = 0.0
         for term, value in zip(terms, combo, strict=True):
             if party not in term.positions:
                 continue
             tier = term.positions[party].tier_of(value)
-            total += weight_of(party_weights, term, party) * TIER_SCORE.get(
+            total += party_weight(weights, term, party) * TIER_SCORE.get(
                 tier.kind if tier else "", 0
             )
         satisfaction[party] = round(total / 100, 4)
@@ -110,10 +104,10 @@ def trades(analysis: Analysis, weights: dict[str, dict[str, float]]) -> list[Tra
             if giver not in gets.positions or taker not in gets.positions:
                 continue
             w = (
-                weight_of(weights[giver], gives, giver),
-                weight_of(weights[taker], gives, taker),
-                weight_of(weights[giver], gets, giver),
-                weight_of(weights[taker], gets, taker),
+                party_weight(weights, gives, giver),
+                party_weight(weights, gives, taker),
+                party_weight(weights, gets, giver),
+                party_weight(weights, gets, taker),
             )
             if w[0] < w[1] and w[2] > w[3]:
                 found.append(Trade(giver, gives.path, taker, gets.path, w))

@@ -16,6 +16,8 @@ from typing import Any
 from qrules.negotiate.regions import Region, condition_region, everything_like
 from qrules.syntax import ast
 
+TIER_SCORE = {"prefer": 1.0, "accept": 0.5}  # a party's satisfaction with a value in a tier
+
 
 class NotAnalysed(Exception):
     """A term or rule that cannot be turned into regions; the message says why."""

@@ -10,7 +10,14 @@ from typing import Any
 
 from qrules import __version__
 from qrules.model.values import Duration, Percent, show
-from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
+from qrules.negotiate.analysis import (
+    Analysis,
+    Concession,
+    DraftValue,
+    TermAnalysis,
+    cheapest,
+    party_weight,
+)
 from qrules.negotiate.packages import packages, trades
 from qrules.negotiate.positions import Position
 from qrules.negotiate.regions import Interval, Region, Values
@@ -72,7 +79,27 @@ def _draft_json(draft: DraftValue | None) -> dict[str, Any] | None:
     }
 
 
-def _term_json(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any]:
+def _concession_json(
+    term: TermAnalysis, c: Concession, weights: dict[str, dict[str, float]] | None
+) -> dict[str, Any]:
+    cost = round(c.cost(party_weight(weights, term, c.party)), 4) if weights else None
+    return {
+        "party": c.party,
+        "bound": written(c.bound),
+        "to": written(c.to),
+        "tier": c.tier,
+        "approval": c.approval,
+        "cost": cost,
+        "move": round(c.move, 4),
+        "cheapest": c == cheapest(term, weights),
+    }
+
+
+def _term_json(
+    term: TermAnalysis,
+    draft: DraftValue | None,
+    weights: dict[str, dict[str, float]] | None = None,
+) -> dict[str, Any]:
     gap = None
     if term.gap:
         low, high = term.gap
@@ -84,10 +111,7 @@ def _term_json(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any]:
         "preferred": region_json(term.preferred),
         "deadlock": term.deadlock,
         "gap": gap,
-        "concessions": [
-            {"party": c.party, "bound": written(c.bound), "to": written(c.to), "tier": c.tier}
-            for c in term.concessions
-        ],
+        "concessions": [_concession_json(term, c, weights) for c in term.concessions],
         "suggestion": written(term.suggestion),
         "approvals": [{"party": party, "approval": who} for party, who in term.approvals],
         "draft": _draft_json(draft),
@@ -129,11 +153,13 @@ def render_json(
         "parties": [{"name": name, "rulesets": specs} for name, specs in parties.items()],
         "feasible": analysis.feasible,
         "concessions_needed": [
-            {"path": path, "party": c.party, "bound": written(c.bound), "to": written(c.to)}
-            for path, c in analysis.concessions_needed()
-            if c is not None
+            {"path": t.path} | _concession_json(t, c, weights)
+            for t in analysis.terms
+            if t.deadlock and (c := cheapest(t, weights)) is not None
         ],
-        "terms": [_term_json(t, drafts.get(t.path)) for t in deadlocks_first(analysis.terms)],
+        "terms": [
+            _term_json(t, drafts.get(t.path), weights) for t in deadlocks_first(analysis.terms)
+        ],
         "single_party": [{"path": path, "party": party} for path, party in analysis.single],
         "not_analysed": [{"id": id_, "reason": why} for id_, why in analysis.not_analysed],
         "packages": [
@@ -192,6 +218,31 @@ def _tiers_text(position: Position) -> str:
     return "; ".join(parts)
 
 
+def concession_text(c: Concession) -> str:
+    """A concession as a sentence: who moves which bound where, and what that value is for
+    that party today."""
+    today = c.tier + (f", approved by {c.approval}" if c.approval else "")
+    return f"{c.party} moves {show(c.bound)} to {show(c.to)} (today: {today})"
+
+
+def cheapest_text(term: TermAnalysis, weights: dict[str, dict[str, float]] | None) -> str:
+    """Why one concession is the cheapest of a field's: what each party would give up."""
+    chosen = cheapest(term, weights)
+    if chosen is None:
+        return ""
+    others = [c for c in term.concessions if c != chosen]
+    weighed = bool(weights) and all(p in (weights or {}) for p in term.positions)
+    if weighed:
+        costs = {c.party: c.cost(party_weight(weights, term, c.party)) for c in term.concessions}
+        if any(costs[c.party] != costs[chosen.party] for c in others):
+            rest = ", ".join(f"{c.party} {costs[c.party]:g}" for c in others)
+            return f"it costs {chosen.party} {costs[chosen.party]:g} of 100 points ({rest})"
+    if others and any(c.move != chosen.move for c in others):
+        rest = ", ".join(f"{c.party} {c.move:.0%}" for c in others)
+        return f"the smallest step: {chosen.move:.0%} of the bound ({rest})"
+    return ""
+
+
 def render_text(
     analysis: Analysis,
     drafts: dict[str, DraftValue | None] | None = None,
@@ -200,7 +251,7 @@ def render_text(
     drafts = drafts or {}
     lines: list[str] = []
     for term in deadlocks_first(analysis.terms):
-        lines += [*_term_text(term), *_draft_text(drafts.get(term.path)), ""]
+        lines += [*_term_text(term, analysis), *_draft_text(drafts.get(term.path)), ""]
     if weights:
         lines += _packages_text(analysis, weights)
     notes = [
@@ -212,11 +263,13 @@ def render_text(
     deadlocked = [t.path for t in analysis.terms if t.deadlock]
     verdict = f"deadlocked on {', '.join(deadlocked)}" if deadlocked else "feasible"
     lines.append(f"{len(analysis.terms)} fields compared: {verdict}")
-    for path, concession in analysis.concessions_needed():
-        if concession is not None:
+    for term in analysis.terms:
+        chosen = cheapest(term, weights) if term.deadlock else None
+        if chosen is not None:
+            why = cheapest_text(term, weights)
             lines.append(
-                f"to agree on {path}: {concession.party} moves {show(concession.bound)} "
-                f"to {show(concession.to)}"
+                f"to agree on {term.path}: {chosen.party} moves {show(chosen.bound)} "
+                f"to {show(chosen.to)}" + (f" — {why}" if why else "")
             )
     return "\n".join(lines) + "\n"
 
@@ -248,19 +301,18 @@ def _draft_text(draft: DraftValue | None) -> list[str]:
     return [f"  draft: {show(draft.value)}{where} — " + (f"{tiers}; " if tiers else "") + verdict]
 
 
-def _term_text(term: TermAnalysis) -> list[str]:
+def _term_text(term: TermAnalysis, analysis: Analysis) -> list[str]:
     head = f"{term.path}: " + ("DEADLOCK" if term.deadlock else f"zone {region_text(term.zone)}")
     lines = [head]
     lines += [f"  {party:12} {_tiers_text(p)}" for party, p in term.positions.items()]
+    if term.path in analysis.constraints:
+        lines.append(f"  {'constraint':12} {region_text(analysis.constraints[term.path])}")
     if term.deadlock:
         if term.gap:
             low, high = term.gap
             size = show(_size(low, high))
             lines.append(f"  gap: between {show(low)} and {show(high)} ({size})")
-        for c in term.concessions:
-            lines.append(
-                f"  concession: {c.party} moves {show(c.bound)} to {show(c.to)} (today: {c.tier})"
-            )
+        lines += [f"  concession: {concession_text(c)}" for c in term.concessions]
         return lines
     lines.append(f"  preferred by all: {region_text(term.preferred)}")
     if not term.positions:  # the mediator's view: who must approve is a party's affair

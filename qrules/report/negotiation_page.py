@@ -11,8 +11,8 @@ from typing import Any
 from qrules import __version__
 from qrules.model.values import show
 from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
-from qrules.negotiate.regions import Interval, Intervals, magnitude
-from qrules.report.negotiation import deadlocks_first, region_text
+from qrules.negotiate.regions import Interval, Intervals, Region, magnitude
+from qrules.report.negotiation import concession_text, deadlocks_first, region_text
 
 WIDTH, ROW, LEFT = 640, 26, 110  # chart geometry in pixels
 TIER_CLASSES = {"prefer": "band-prefer", "accept": "band-accept", "reject": "band-reject"}
@@ -110,10 +110,7 @@ def _term_context(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any
         "suggestion": show(term.suggestion) if term.suggestion is not None else None,
         "approvals": [f"{who} ({party})" for party, who in term.approvals],
         "gap": [show(v) for v in term.gap] if term.gap else None,
-        "concessions": [
-            f"{c.party} moves {show(c.bound)} to {show(c.to)} (today: {c.tier})"
-            for c in term.concessions
-        ],
+        "concessions": [concession_text(c) for c in term.concessions],
         "positions": [
             (
                 party,
@@ -147,11 +144,13 @@ def render_markdown(analysis: Analysis, drafts: dict[str, DraftValue | None] | N
     verdict = "every field has a zone" if analysis.feasible else "some fields deadlock"
     lines = ["# Negotiation: where the parties can agree", "", f"**Verdict:** {verdict}", ""]
     for term in deadlocks_first(analysis.terms):
-        lines += _term_markdown(term, drafts.get(term.path))
+        lines += _term_markdown(term, drafts.get(term.path), analysis.constraints.get(term.path))
     return "\n".join(lines)
 
 
-def _term_markdown(term: TermAnalysis, draft: DraftValue | None) -> list[str]:
+def _term_markdown(
+    term: TermAnalysis, draft: DraftValue | None, constraint: Region | None
+) -> list[str]:
     head = "deadlock" if term.deadlock else f"zone {region_text(term.zone)}"
     lines = [f"## `{term.path}`: {head}", "", "| Party | Tier | Values |", "| --- | --- | --- |"]
     for party, position in term.positions.items():
@@ -159,14 +158,13 @@ def _term_markdown(term: TermAnalysis, draft: DraftValue | None) -> list[str]:
             if not tier.region.empty:
                 label = tier.kind + (f" ({tier.approval})" if tier.approval else "")
                 lines.append(f"| {party} | {label} | {_md(region_text(tier.region))} |")
+    if constraint is not None:
+        lines.append(f"| hard constraints | required | {_md(region_text(constraint))} |")
     lines.append("")
     if term.deadlock and term.gap:
         low, high = term.gap
         lines.append(f"- **Gap:** between {show(low)} and {show(high)}")
-        lines += [
-            f"- **Concession:** {c.party} moves {show(c.bound)} to {show(c.to)} (today: {c.tier})"
-            for c in term.concessions
-        ]
+        lines += [f"- **Concession:** {concession_text(c)}" for c in term.concessions]
     elif not term.deadlock:
         needs = ", ".join(f"{who} ({party})" for party, who in term.approvals) or "no approval"
         lines.append(f"- **Preferred by all:** {_md(region_text(term.preferred))}")

@@ -60,15 +60,64 @@ def test_a_deadlock_has_its_gap_and_each_sides_concession(report: dict[str, Any]
         ("supplier", "72 hours", "48 hours"),
     }
     assert report["_"]["feasible"] is False
-    # One concession per deadlocked field makes the whole agreement feasible.
+    # One concession per deadlocked field makes the whole agreement feasible. Both land
+    # in the conceder's reject tier, so without weights the smaller step is the cheaper:
+    # 24 of the supplier's 72 hours (1/3) against 24 of the customer's 48 (1/2).
     assert report["_"]["concessions_needed"] == [
         {
             "path": "nonconformance.containment",
-            "party": "customer",
-            "bound": "48 hours",
-            "to": "72 hours",
+            "party": "supplier",
+            "bound": "72 hours",
+            "to": "48 hours",
+            "tier": "reject",
+            "approval": None,
+            "cost": None,
+            "move": 0.3333,
+            "cheapest": True,
         }
     ]
+
+
+def test_weights_price_a_concession_by_what_the_party_gives_up(tmp_path: Path) -> None:
+    # The customer cares little for containment (5 of 100), the supplier much (40): now
+    # the customer's concession is the cheaper one, although its step is the larger.
+    customer, supplier = tmp_path / "c.yaml", tmp_path / "s.yaml"
+    customer.write_text("C-CONTAIN: 5\nC-AQL: 95\n", encoding="utf-8")
+    supplier.write_text("S-CONTAIN: 40\nS-AQL: 60\n", encoding="utf-8")
+    weights = ["--weights", f"customer={customer}", "--weights", f"supplier={supplier}"]
+    result = negotiate(*PARTIES, *weights, "-f", "json")
+    [needed] = json.loads(result.stdout)["concessions_needed"]
+    assert (needed["party"], needed["to"], needed["cost"]) == ("customer", "72 hours", 5)
+    text = negotiate(*PARTIES, *weights).stdout
+    assert (
+        "to agree on nonconformance.containment: customer moves 48 hours to 72 hours"
+        " — it costs customer 5 of 100 points (supplier 40)"
+    ) in text
+
+
+def test_a_third_party_that_spans_the_gap_has_no_concession_to_make(write: Any) -> None:
+    # The customer's receiving plant takes anything from 1 to 4 days with its manager's
+    # approval; it neither causes the customer-supplier deadlock nor can it close it.
+    plant = write(
+        "plant.qr",
+        """
+        ruleset plant "Receiving plant"
+          version "1.0"
+
+        term P "Containment at the plant" at nonconformance.containment
+          prefer between 24 hours and 36 hours
+          accept between 24 hours and 96 hours approval "Plant Manager"
+          reject
+        """,
+    )
+    result = negotiate(*PARTIES, "--party", f"plant={plant}", "-f", "json")
+    report = json.loads(result.stdout)
+    assert [p["name"] for p in report["parties"]] == ["customer", "supplier", "plant"]
+    [term] = [t for t in report["terms"] if t["path"] == "nonconformance.containment"]
+    assert term["positions"]["plant"]["accept"][0]["approval"] == "Plant Manager"
+    assert term["gap"] == {"low": "48 hours", "high": "72 hours", "size": "1 day"}
+    assert {c["party"] for c in term["concessions"]} == {"customer", "supplier"}
+    assert all(set(c) >= {"tier", "approval", "cost", "move"} for c in term["concessions"])
 
 
 def test_a_single_point_zone_and_its_approvals(report: dict[str, Any]) -> None:
@@ -210,7 +259,10 @@ def test_the_compromise_draft_changes_only_what_lies_outside_the_zone(tmp_path: 
     proposal = tmp_path / "proposal.yaml"
     result = negotiate(str(draft), *PARTIES, "--write-proposal", str(proposal))
     assert result.exit_code == 1  # containment still deadlocks
-    assert "2 values changed; still deadlocked: nonconformance.containment" in result.stderr
+    assert (
+        "2 values changed; nonconformance.containment holds 48 hours, agreed once supplier"
+        " moves 72 hours to 48 hours"
+    ) in result.stderr
     assert draft.read_text(encoding="utf-8") == original  # never modified
     written = proposal.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(original.splitlines(), written, strict=True) if a != b]
@@ -226,6 +278,22 @@ def test_the_compromise_draft_changes_only_what_lies_outside_the_zone(tmp_path: 
         findings = check(book, proposal, today=TODAY).findings
         rejected = {f.path for f in findings if f.tier == "reject"}
         assert rejected <= {"nonconformance.containment"}, rejected
+    regulator = load_ruleset(EXAMPLE / "regulator.qr")
+    assert check(regulator, proposal, today=TODAY).findings == ()
+
+
+def test_on_a_deadlock_the_proposal_writes_the_cheapest_concession_in(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    original = (EXAMPLE / "draft.yaml").read_text(encoding="utf-8")
+    draft.write_text(original.replace("containment: 48 hours", "containment: 96 hours"))
+    proposal = tmp_path / "proposal.yaml"
+    negotiate(str(draft), *PARTIES, "--write-proposal", str(proposal))
+    assert "  containment: 48 hours" in proposal.read_text(encoding="utf-8").splitlines()
+    # Once the supplier concedes, the proposal is one every party signs: the customer and
+    # the regulator find nothing to reject, the supplier only the field it gave way on.
+    for name, allowed in (("customer", set()), ("supplier", {"nonconformance.containment"})):
+        findings = check(load_ruleset(EXAMPLE / f"{name}.qr"), proposal, today=TODAY).findings
+        assert {f.path for f in findings if f.severity == "error"} == allowed, name
 
 
 def test_the_proposal_never_overwrites_the_draft() -> None:
