@@ -1,13 +1,15 @@
 """``qrules test``: annotated example agreements kept beside the rules they exercise.
 
 A rule test is an agreement under a ruleset's ``tests/`` folder whose leading comments say
-what must fire::
+what must fire (``expectations`` reads them)::
 
-    # expect: ISO9001-8.4.3-f@42, ISO9001-8.5.6
+    # expect: ISO9001-8.4.3-f@42, SW-COVERAGE@31[accept], QS-NOTICE[error] ~ "90 days"
     # today: 2026-11-26
 
-``# expect: none`` expects a clean check; ``RULE@LINE`` pins the line. The rules that fire
-(unwaived, including the loader's own, such as ``schema``) must be exactly the expected ones.
+``# expect: none`` expects a clean check. The rules that fire (unwaived, including the
+loader's own, such as ``schema``) must be exactly the expected ones. Coverage is per rule
+(each rule fires as expected in some test) and per tier (each tier of each term decides the
+value in some test, a ``prefer`` tier included).
 """
 
 from __future__ import annotations
@@ -18,23 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qrules.document import SUFFIXES
-from qrules.engine import check
+from qrules.authoring.expectations import FORMS, BadExpectation, Expectation, mismatches
+from qrules.authoring.expectations import parse_expectations as _parse
+from qrules.document import SUFFIXES, load_document
+from qrules.engine import check, decided_tiers
 from qrules.errors import QrulesError, UsageError
 from qrules.model.values import parse_date
 from qrules.ruleset import Rulebook, display_path, load_ruleset, resolve
+from qrules.syntax import ast
 
 DIRECTIVE = re.compile(r"^\s*#\s*(expect|today)\s*:\s*(.*?)\s*$")
-EXPECTATION = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)(?:@([0-9]+))?$")
-
-
-@dataclass(frozen=True)
-class Expectation:
-    rule: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return self.rule if self.line is None else f"{self.rule}@{self.line}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +39,19 @@ class CaseResult:
     expected: tuple[Expectation, ...]
     problems: tuple[str, ...] = ()  # why it failed, one line each
     fired: frozenset[str] = frozenset()
+    decided: frozenset[tuple[str, int]] = frozenset()  # (term id, tier index)
+
+
+@dataclass(frozen=True)
+class TierGap:
+    """A tier of a term that no test reaches."""
+
+    term: str
+    kind: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} (line {self.line})"
 
 
 @dataclass
@@ -53,6 +61,7 @@ class SuiteResult:
     name: str
     cases: list[CaseResult] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
+    uncovered_tiers: list[TierGap] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -91,39 +100,28 @@ def _date(value: str, path: Path) -> dt.date:
 
 
 def _expectations(value: str, path: Path) -> list[Expectation]:
-    if value.lower() == "none":
-        return []
-    result = []
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        match = EXPECTATION.match(item)
-        if not match:
-            raise UsageError(
-                f"cannot read the expectation {item!r}",
-                source=str(path),
-                hint="write `# expect: RULE-ID` or `RULE-ID@LINE`, comma separated",
-            )
-        result.append(Expectation(match.group(1), int(match.group(2)) if match.group(2) else None))
-    return result
+    try:
+        return _parse(value)
+    except BadExpectation as error:
+        raise UsageError(str(error), source=str(path), hint=f"write `# expect: {FORMS}`") from None
 
 
 def run_case(rules: Rulebook, path: Path, default_today: dt.date) -> CaseResult:
     expected, today = read_header(path)
     if expected is None:
         return CaseResult(display_path(path), False, (), ("no `# expect:` line in its header",))
-    result = check(rules, path, today=today or default_today)
-    active = [f for f in result.findings if not f.waived]
-    fired = frozenset(f.rule for f in active)
-    wanted = {e.rule for e in expected}
-    problems = [f"expected {rule} to fire; it did not" for rule in sorted(wanted - fired)]
-    problems += [
-        f"unexpected {f.rule} at line {f.line}: {f.message}" for f in active if f.rule not in wanted
-    ]
-    for expectation in expected:
-        lines = sorted({f.line for f in active if f.rule == expectation.rule})
-        if expectation.line is not None and lines and expectation.line not in lines:
-            shown = ", ".join(map(str, lines))
-            problems.append(f"expected {expectation} but it fired at line {shown}")
-    return CaseResult(display_path(path), not problems, expected, tuple(problems), fired)
+    day = today or default_today
+    document = load_document(path, "auto")
+    active = [f for f in check(rules, document, today=day).findings if not f.waived]
+    problems = mismatches(expected, active)
+    return CaseResult(
+        display_path(path),
+        not problems,
+        expected,
+        tuple(problems),
+        frozenset(f.rule for f in active),
+        frozenset(decided_tiers(rules, document, day)),
+    )
 
 
 def test_folders(specs: list[str]) -> Iterator[tuple[str, Path]]:
@@ -152,8 +150,23 @@ def run_suite(spec: str, tests: Path, today: dt.date) -> SuiteResult:
             suite.cases.append(run_case(rules, case, today))
         except QrulesError as error:
             suite.cases.append(CaseResult(display_path(case), False, (), (error.render(),)))
-    covered = {e.rule for c in suite.cases for e in c.expected} & {
+    _coverage(suite, rules)
+    return suite
+
+
+def _coverage(suite: SuiteResult, rules: Rulebook) -> None:
+    """Rules no test makes fire as expected; tiers that decide in no test."""
+    fired = {e.rule for c in suite.cases for e in c.expected} & {
         rule for c in suite.cases for rule in c.fired
     }
-    suite.uncovered = sorted(rules.rule_ids() - covered)
-    return suite
+    decided = {pair for c in suite.cases for pair in c.decided}
+    for statement in (s for r in rules.rulesets for s in r.syntax.rules):
+        if isinstance(statement, ast.Rule) and statement.id not in fired:
+            suite.uncovered.append(statement.id)
+        elif isinstance(statement, ast.Term):
+            suite.uncovered_tiers += [
+                TierGap(statement.id, tier.kind, tier.span.line)
+                for index, tier in enumerate(statement.tiers)
+                if (statement.id, index) not in decided
+            ]
+    suite.uncovered.sort()

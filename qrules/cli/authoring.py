@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,53 +20,66 @@ FORMATS = ("text", "json")
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Default check date for tests without `# today:` (default: the real date).",
+    metavar="YYYY-MM-DD",
+    help="Check date for tests without a `# today:` line (default: the real date).",
 )
 @click.option(
-    "--require-coverage", is_flag=True, help="Fail when a rule has no test that makes it fire."
+    "--require-coverage",
+    is_flag=True,
+    help="Fail when a rule has no test that makes it fire, or a tier of a term (prefer "
+    "tiers too) decides in no test.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="text: a dot per test and each failure; json; junit: JUnit XML for CI test views.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write the results to this file."
 )
 @exits
 def test_command(
-    rulesets: tuple[str, ...], today: dt.datetime | None, require_coverage: bool
+    rulesets: tuple[str, ...],
+    today: dt.datetime | None,
+    require_coverage: bool,
+    output_format: str,
+    output: str | None,
 ) -> int:
     """Run the annotated example agreements in each ruleset's tests/ folder.
 
     RULESETS are built-in names, .qr files or folders (searched for ruleset folders with a
-    tests/ folder). Default: every built-in ruleset.
-    """
-    from qrules.authoring.testing import run_suite, test_folders
-    from qrules.resources import rulesets_dir
+    tests/ folder). Default: the rulesets of the .qrules.yaml that are files or folders,
+    else every built-in ruleset.
 
-    specs = list(rulesets) or [str(rulesets_dir())]
+    \b
+    A test's header says what must fire:
+      # expect: RULE, RULE@LINE, RULE@LINE[accept|reject], RULE[warning],
+      #         RULE@LINE ~ "part of the message"     (or: # expect: none)
+      # today: YYYY-MM-DD
+    """
+    from qrules.authoring.test_report import render, totals
+    from qrules.authoring.testing import run_suite, test_folders
+
+    if output:
+        from qrules.fileio import check_writable
+
+        check_writable(output)
     day = today.date() if today else dt.date.today()
-    suites = [run_suite(spec, tests, day) for spec, tests in test_folders(specs)]
-    click.echo(render_tests(suites), nl=False)
-    cases = sum(len(s.cases) for s in suites)
-    failed = sum(s.failed for s in suites)
-    uncovered = require_coverage and any(s.uncovered for s in suites)
+    suites = [run_suite(spec, tests, day) for spec, tests in test_folders(_own_rulesets(rulesets))]
+    emit(render(suites, output_format, require_coverage), output)
+    if output:
+        passed, failed = totals(suites)
+        click.echo(f"{passed} passed, {failed} failed", err=True)
+    uncovered = require_coverage and any(s.uncovered or s.uncovered_tiers for s in suites)
     if any(s.error for s in suites):
         return EXIT_ERROR  # a ruleset that does not load is not a failing test
+    failed = sum(s.failed for s in suites)
+    cases = sum(len(s.cases) for s in suites)
     return EXIT_FINDINGS if failed or uncovered or not cases else EXIT_OK
-
-
-def render_tests(suites: list[Any]) -> str:
-    lines = [f"{s.name} " + "".join("." if c.passed else "F" for c in s.cases) for s in suites]
-    for suite in suites:
-        if suite.error:
-            lines += ["", f"ERROR {suite.name}", suite.error]
-        for case in (c for c in suite.cases if not c.passed):
-            lines += ["", f"FAILED {case.path}"] + [f"  {p}" for p in case.problems]
-    gaps = [(s.name, s.uncovered) for s in suites if s.uncovered]
-    if gaps:
-        lines.append("")
-        lines += [f"coverage: {name}: no test makes {', '.join(ids)} fire" for name, ids in gaps]
-    cases = [c for s in suites for c in s.cases]
-    passed = sum(c.passed for c in cases)
-    if not cases:
-        lines += ["", "no rule tests found (put annotated agreements in a ruleset's tests/)"]
-    failed = len(cases) - passed + sum(bool(s.error) for s in suites)
-    lines += ["", f"{passed} passed, {failed} failed"]
-    return "\n".join(lines) + "\n"
 
 
 @click.command()
@@ -228,3 +242,16 @@ def _rulesets_for_docs(specs: tuple[str, ...]) -> tuple[Any, ...]:
     from qrules.ruleset import load_ruleset
 
     return load_ruleset(*(specs or (str(rulesets_dir()),))).rulesets
+
+
+def _own_rulesets(given: tuple[str, ...]) -> list[str]:
+    """The rulesets named, else the repository's own (the files and folders its
+    .qrules.yaml names), else the built-in ones."""
+    from qrules.config import nearest_config
+    from qrules.resources import rulesets_dir
+
+    if given:
+        return list(given)
+    config = nearest_config()
+    own = [spec for spec in config.rulesets if Path(spec).exists()] if config else []
+    return own or [str(rulesets_dir())]

@@ -8,7 +8,7 @@ applies its rule overrides to a report.
 """
 
 from qrules.config.discover import discover, display, find_config
-from qrules.config.load import load_config
+from qrules.config.load import load_config, nearest_config
 from qrules.config.model import (
     CONFIG_NAME,
     DEFAULT_RULESETS,
@@ -38,6 +38,7 @@ __all__ = [
     "display",
     "find_config",
     "load_config",
+    "nearest_config",
     "select_files",
     "settings",
 ]

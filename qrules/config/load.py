@@ -7,10 +7,11 @@ located UsageError with the line, a caret and a hint.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qrules.config.discover import display
+from qrules.config.discover import discover, display
 from qrules.config.model import CONFIG_NAME, FIXED_RULES, Config, Glob, RuleOverride, compile_glob
 from qrules.document.load import parse_document
 from qrules.document.model import Document
@@ -20,6 +21,12 @@ from qrules.model.paths import DocPath
 from qrules.resources import config_schema_path
 
 _RELATIVE = f"paths are relative to the folder of {CONFIG_NAME}"
+
+
+def nearest_config(paths: Sequence[str] = ()) -> Config | None:
+    """The configuration the named paths share (the current folder's when none), read."""
+    found = discover(list(paths))
+    return load_config(found) if found else None
 
 
 def load_config(path: str | Path) -> Config:

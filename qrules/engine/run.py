@@ -153,13 +153,34 @@ def _run_term(term: CompiledTerm, document: Document, env: Env) -> Iterator[Find
     value, path = term.value(env)
     path = path or ()
     hint = term.hint(env) if term.hint else None
-    for tier in term.tiers:
-        if tier.holds(env, value):
-            if tier.kind != "prefer":
-                yield _tier_finding(term, tier, document, path, value, hint)
-            return
+    index = _deciding_tier(term, env, value)
+    if index is not None:
+        tier = term.tiers[index]
+        if tier.kind != "prefer":
+            yield _tier_finding(term, tier, document, path, value, hint)
+        return
     message = f"{term.info.title} {show(value)} matches no negotiated position"
     yield _finding(term.info, document, path, message, term.info.severity, hint=hint)
+
+
+def _deciding_tier(term: CompiledTerm, env: Env, value: Any) -> int | None:
+    """The index of the first tier that holds: tiers are tried in order."""
+    return next((i for i, tier in enumerate(term.tiers) if tier.holds(env, value)), None)
+
+
+def decided_tiers(rules: Rulebook, document: Document, today: dt.date) -> list[tuple[str, int]]:
+    """(term id, tier index) for each term whose value a tier decided in this agreement;
+    a ``prefer`` tier reports nothing, so rule tests need this to know it was reached."""
+    decided = []
+    for term in (c for c in rules.checks if isinstance(c, CompiledTerm)):
+        env = Env(document.data, today)
+        try:
+            if document.readable and _applies(term.conditions, env):
+                index = _deciding_tier(term, env, term.value(env)[0])
+                decided += [(term.info.id, index)] if index is not None else []
+        except (MissingField, EvalError):
+            continue
+    return decided
 
 
 def _tier_finding(

@@ -69,11 +69,12 @@ def test_passing_suite(write: Write) -> None:
             "fail-audit.yaml": "# expect: AUDIT@12\n" + BASE.format(audit="false", aql="0.4"),
             "accept.yaml": "# expect: AQL\n# today: 2027-01-01\n"
             + BASE.format(audit="true", aql="1.0"),
+            "reject.yaml": "# expect: AQL@15[reject]\n" + BASE.format(audit="true", aql="2.0"),
         },
     )
-    result = run_cli("test", str(folder))
+    result = run_cli("test", str(folder), "--require-coverage")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [f"{folder} ...", "", "3 passed, 0 failed"]
+    assert result.output.splitlines() == [f"{folder} ....", "", "4 passed, 0 failed"]
 
 
 def test_failures_show_expected_and_actual(write: Write) -> None:
@@ -95,13 +96,15 @@ def test_failures_show_expected_and_actual(write: Write) -> None:
         "  no `# expect:` line in its header",
         "",
         f"FAILED {tests / 'line.yaml'}",
-        "  expected AUDIT@3 but it fired at line 12",
+        "  expected AUDIT@3 but it fired at line 12 [error]",
         "",
         f"FAILED {tests / 'wrong.yaml'}",
         "  expected AQL to fire; it did not",
         "  unexpected AUDIT at line 12: Right to audit: requires audits.right_to_audit == true",
         "",
-        "coverage: " + str(folder) + ": no test makes AQL fire",
+        "coverage: "
+        + str(folder)
+        + ": no test reaches AQL tier accept (line 11), reject (line 12)",
         "",
         "0 passed, 3 failed",
     ]
@@ -112,7 +115,8 @@ def test_coverage_can_be_required(write: Write) -> None:
     assert run_cli("test", str(folder)).exit_code == 0
     result = run_cli("test", str(folder), "--require-coverage")
     assert result.exit_code == 1
-    assert f"coverage: {folder}: no test makes AQL, AUDIT fire" in result.output
+    assert f"coverage: {folder}: no test makes AUDIT fire" in result.output
+    assert f"coverage: {folder}: no test reaches AQL tier accept (line 11)" in result.output
 
 
 def test_no_tests_is_a_failure(write: Write) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qrules.authoring.lint.tiers import unreachable_tiers
+from qrules.authoring.lint.tiers import empty_tiers, unreachable_tiers
 from qrules.authoring.lint.types import (
     ANY,
     ARITHMETIC,
@@ -82,6 +82,13 @@ class Linter:
 
     def rule(self, rule: ast.Rule) -> None:
         self._missing_ref(rule)
+        if not rule.requires:
+            self.report(
+                rule.span,
+                "no-require",
+                f"{rule.id} requires nothing, so it can never fire",
+                "add `require CONDITION`: what the agreement must say",
+            )
         names: dict[str, Type] = {}
         for guard in rule.when:
             self.expr(guard, names)
@@ -118,7 +125,23 @@ class Linter:
             for operand in tier.condition.operands:
                 operand_type = self.expr(operand, {})
                 self._comparable(value, operand_type, tier.condition.op, operand, tier.span)
-        for position, message in unreachable_tiers(term.tiers):
+        unreachable = dict(unreachable_tiers(term.tiers))
+        empty = empty_tiers(term) or []
+        if len(empty) == len(term.tiers):
+            self.report(
+                term.span,
+                "no-reachable-tier",
+                f"no tier of {term.id} can ever decide: no value satisfies any of them",
+                "check the bounds (`between LOW and HIGH`, low first)",
+            )
+            return
+        for index in empty:
+            unreachable.setdefault(
+                term.tiers[index].span,
+                f"this `{term.tiers[index].kind}` tier is never reached: no value satisfies it "
+                "that an earlier tier does not already decide",
+            )
+        for position, message in unreachable.items():
             self.report(
                 position,
                 "unreachable-tier",

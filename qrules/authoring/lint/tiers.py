@@ -75,3 +75,15 @@ def _inside(op: str, bound: Any, low: Any, high: Any) -> bool:
     if op == "between":
         return low is not None and high is not None and low[0] >= bound[0] and high[0] <= bound[1]
     return False
+
+
+def empty_tiers(term: ast.Term) -> list[int] | None:
+    """Indexes of the tiers no value can reach (their condition minus the earlier tiers is
+    empty), from the negotiation engine's regions; None when the tiers are not literal."""
+    from qrules.negotiate.positions import NotAnalysed, position
+
+    try:
+        tiers = position(term).tiers
+    except (NotAnalysed, TypeError):
+        return None
+    return [index for index, tier in enumerate(tiers) if tier.region.empty]
