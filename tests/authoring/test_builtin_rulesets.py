@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from qrules.authoring import testing
+from qrules.authoring.expectations import mismatches
 from qrules.compile import Env, MissingField
 from qrules.document import load_document
 from qrules.engine import check
@@ -40,7 +42,6 @@ FOLDERS = [  # standards first, then the organisational rulesets
     for p in sorted(group.iterdir())
     if p.is_dir() and list(p.glob("*.qr"))
 ]
-HEADER = re.compile(r"^#\s*(expect|today)\s*:\s*(.*?)\s*$")
 
 
 def name_of(folder: Path) -> str:
@@ -54,21 +55,11 @@ def cases() -> Iterator[tuple[Path, Path]]:
 
 
 def read_header(path: Path) -> tuple[set[tuple[str, int | None]], dt.date]:
-    """The ``# expect:`` items (rule, pinned line or None) and the ``# today:`` date."""
-    expected: set[tuple[str, int | None]] = set()
-    today = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        match = HEADER.match(line)
-        if match and match[1] == "today":
-            today = dt.date.fromisoformat(match[2])
-        elif match and match[2] != "none":
-            for item in (part.strip() for part in match[2].split(",")):
-                rule, _, line_no = item.partition("@")
-                expected.add((rule, int(line_no) if line_no else None))
+    """The ``# expect:`` items (rule, pinned line or None) and the ``# today:`` date, read
+    by the test runner's own parser."""
+    expected, today = testing.read_header(path)
     assert today is not None, f"{path}: no `# today:` line"
-    return expected, today
+    return {(e.rule, e.line) for e in expected or ()}, today
 
 
 @cache
@@ -86,14 +77,10 @@ def result_of(folder: Path, path: Path) -> DocumentResult:
     ("folder", "path"), list(cases()), ids=lambda v: v.name if isinstance(v, Path) else v
 )
 def test_expected_rules_fire(folder: Path, path: Path) -> None:
-    expected, _ = read_header(path)
+    expected, _ = testing.read_header(path)
     active = [f for f in result_of(folder, path).findings if not f.waived]
-    fired = {f.rule for f in active}
     shown = "\n".join(f"  {f.line}: {f.rule} {f.severity} {f.message}" for f in active)
-    assert fired == {rule for rule, _ in expected}, f"{path} fired:\n{shown}"
-    for rule, line in expected:
-        if line is not None:
-            assert line in {f.line for f in active if f.rule == rule}, f"{rule}@{line}:\n{shown}"
+    assert mismatches(expected or (), active) == [], f"{path} fired:\n{shown}"
 
 
 def test_every_ruleset_has_tests() -> None:
