@@ -128,7 +128,9 @@ def negotiate(
 
         page = negotiation_page.render_html if output_format == "html" else None
         rendered = (
-            page(analysis, drafts) if page else negotiation_page.render_markdown(analysis, drafts)
+            page(analysis, drafts, weights)
+            if page
+            else negotiation_page.render_markdown(analysis, drafts, weights)
         )
     else:
         rendered = render_text(analysis, drafts, weights)

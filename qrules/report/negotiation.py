@@ -225,11 +225,19 @@ def concession_text(c: Concession) -> str:
     return f"{c.party} moves {show(c.bound)} to {show(c.to)} (today: {today})"
 
 
-def cheapest_text(term: TermAnalysis, weights: dict[str, dict[str, float]] | None) -> str:
-    """Why one concession is the cheapest of a field's: what each party would give up."""
-    chosen = cheapest(term, weights)
+def way_to_agree(term: TermAnalysis, weights: dict[str, dict[str, float]] | None) -> str:
+    """A deadlocked field's cheapest concession, and why it is the cheapest."""
+    chosen = cheapest(term, weights) if term.deadlock else None
     if chosen is None:
         return ""
+    why = _why_cheapest(term, chosen, weights)
+    moves = f"{chosen.party} moves {show(chosen.bound)} to {show(chosen.to)}"
+    return moves + (f" — {why}" if why else "")
+
+
+def _why_cheapest(
+    term: TermAnalysis, chosen: Concession, weights: dict[str, dict[str, float]] | None
+) -> str:
     others = [c for c in term.concessions if c != chosen]
     weighed = bool(weights) and all(p in (weights or {}) for p in term.positions)
     if weighed:
@@ -264,13 +272,9 @@ def render_text(
     verdict = f"deadlocked on {', '.join(deadlocked)}" if deadlocked else "feasible"
     lines.append(f"{len(analysis.terms)} fields compared: {verdict}")
     for term in analysis.terms:
-        chosen = cheapest(term, weights) if term.deadlock else None
-        if chosen is not None:
-            why = cheapest_text(term, weights)
-            lines.append(
-                f"to agree on {term.path}: {chosen.party} moves {show(chosen.bound)} "
-                f"to {show(chosen.to)}" + (f" — {why}" if why else "")
-            )
+        way = way_to_agree(term, weights)
+        if way:
+            lines.append(f"to agree on {term.path}: {way}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,12 @@ from qrules import __version__
 from qrules.model.values import show
 from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
 from qrules.negotiate.regions import Interval, Intervals, Region, magnitude
-from qrules.report.negotiation import concession_text, deadlocks_first, region_text
+from qrules.report.negotiation import (
+    concession_text,
+    deadlocks_first,
+    region_text,
+    way_to_agree,
+)
 
 WIDTH, ROW, LEFT = 640, 26, 110  # chart geometry in pixels
 TIER_CLASSES = {"prefer": "band-prefer", "accept": "band-accept", "reject": "band-reject"}
@@ -88,20 +93,23 @@ def _ticks(values: list[Any], axis: tuple[float, float]) -> list[tuple[float, st
     return [(_x(n, axis), show(v)) for n, v in unique]
 
 
+Weights = dict[str, dict[str, float]] | None
+
+
 def page_context(
-    analysis: Analysis, drafts: dict[str, DraftValue | None], title: str
+    analysis: Analysis, drafts: dict[str, DraftValue | None], title: str, weights: Weights = None
 ) -> dict[str, Any]:
     terms = deadlocks_first(analysis.terms)
     return {
         "title": title,
         "version": __version__,
         "feasible": analysis.feasible,
-        "terms": [_term_context(t, drafts.get(t.path)) for t in terms],
+        "terms": [_term_context(t, drafts.get(t.path), weights) for t in terms],
         "width": WIDTH + LEFT + 20,
     }
 
 
-def _term_context(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any]:
+def _term_context(term: TermAnalysis, draft: DraftValue | None, weights: Weights) -> dict[str, Any]:
     return {
         "path": term.path,
         "deadlock": term.deadlock,
@@ -111,6 +119,7 @@ def _term_context(term: TermAnalysis, draft: DraftValue | None) -> dict[str, Any
         "approvals": [f"{who} ({party})" for party, who in term.approvals],
         "gap": [show(v) for v in term.gap] if term.gap else None,
         "concessions": [concession_text(c) for c in term.concessions],
+        "cheapest": way_to_agree(term, weights),
         "positions": [
             (
                 party,
@@ -132,24 +141,30 @@ def _shown(tier: Any) -> bool:
     return not tier.region.empty
 
 
-def render_html(analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None) -> str:
+def render_html(
+    analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None, weights: Weights = None
+) -> str:
     from qrules.report.templating import render
 
-    context = page_context(analysis, drafts or {}, "Negotiation: where the parties can agree")
+    title = "Negotiation: where the parties can agree"
+    context = page_context(analysis, drafts or {}, title, weights)
     return render("negotiation.html.j2", **context)
 
 
-def render_markdown(analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None) -> str:
+def render_markdown(
+    analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None, weights: Weights = None
+) -> str:
     drafts = drafts or {}
     verdict = "every field has a zone" if analysis.feasible else "some fields deadlock"
     lines = ["# Negotiation: where the parties can agree", "", f"**Verdict:** {verdict}", ""]
     for term in deadlocks_first(analysis.terms):
-        lines += _term_markdown(term, drafts.get(term.path), analysis.constraints.get(term.path))
+        constraint = analysis.constraints.get(term.path)
+        lines += _term_markdown(term, drafts.get(term.path), constraint, weights)
     return "\n".join(lines)
 
 
 def _term_markdown(
-    term: TermAnalysis, draft: DraftValue | None, constraint: Region | None
+    term: TermAnalysis, draft: DraftValue | None, constraint: Region | None, weights: Weights
 ) -> list[str]:
     head = "deadlock" if term.deadlock else f"zone {region_text(term.zone)}"
     lines = [f"## `{term.path}`: {head}", "", "| Party | Tier | Values |", "| --- | --- | --- |"]
@@ -165,6 +180,7 @@ def _term_markdown(
         low, high = term.gap
         lines.append(f"- **Gap:** between {show(low)} and {show(high)}")
         lines += [f"- **Concession:** {concession_text(c)}" for c in term.concessions]
+        lines.append(f"- **Cheapest:** {way_to_agree(term, weights)}")
     elif not term.deadlock:
         needs = ", ".join(f"{who} ({party})" for party, who in term.approvals) or "no approval"
         lines.append(f"- **Preferred by all:** {_md(region_text(term.preferred))}")
