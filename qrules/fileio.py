@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -157,7 +158,19 @@ def read_source(path: Path, max_bytes: int, what: str) -> str:
     configuration: the kind checked on the open descriptor (a FIFO would block forever,
     ``/dev/zero`` never ends), at most ``max_bytes``, UTF-8 with or without a BOM. Raises
     :class:`Unreadable` saying what ``what`` (``file``, ``ruleset``) is instead."""
+    return read_source_hashed(path, max_bytes, what)[0]
+
+
+def read_source_hashed(path: Path, max_bytes: int, what: str) -> tuple[str, str]:
+    """``read_source``, and the sha256 of the bytes read: reports name the exact bytes
+    that were judged (a byte-order mark included)."""
     raw = _read_bounded(path, max_bytes, what)
+    return decode_source(raw, what), hashlib.sha256(raw).hexdigest()
+
+
+def decode_source(raw: bytes, what: str) -> str:
+    """Bytes as text, or :class:`Unreadable`: UTF-8 with or without a BOM, never UTF-16,
+    UTF-32 or binary (also for bytes that come from elsewhere than a file: ``git show``)."""
     encoding = _wide_encoding(raw)
     if encoding:
         hint = "save it as UTF-8 (most editors: File > Save with Encoding)"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qrules.compile import Compiled, Compiler, compile_rule, compile_term
 from qrules.errors import RulesetError, did_you_mean, source_context
-from qrules.fileio import Unreadable, read_source
+from qrules.fileio import Unreadable, read_source_hashed
 from qrules.limits import MAX_RULESET_BYTES
 from qrules.resources import rulesets_dir, schema_path
 from qrules.schema import load_schema
@@ -33,6 +33,15 @@ class Ruleset:
     syntax: ast.RulesetFile
     checks: tuple[Compiled, ...]
     file: Path | None = None  # where it was read from
+    sha256: str | None = None  # of the file's bytes: the reports' evidence of what judged
+
+    def evidence(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "path": self.path,
+            "sha256": self.sha256,
+        }
 
     def summary(self) -> dict[str, object]:
         return {"name": self.name, "version": self.version, "rules": len(self.checks)}
@@ -104,15 +113,20 @@ def _builtin(name: str) -> Path:
 
 
 def load_file(path: Path) -> Ruleset:
-    text = read_ruleset_text(path)
-    return replace(compile_text(text, display_path(path), path.parent), file=path)
+    text, digest = read_ruleset_hashed(path)
+    return replace(compile_text(text, display_path(path), path.parent), file=path, sha256=digest)
 
 
 def read_ruleset_text(path: Path) -> str:
-    """A ruleset file's text, the one way every command reads it (``fileio.read_source``)."""
+    """A ruleset file's text, the one way every command reads it."""
+    return read_ruleset_hashed(path)[0]
+
+
+def read_ruleset_hashed(path: Path) -> tuple[str, str]:
+    """A ruleset file's text and the sha256 of its bytes (``fileio.read_source_hashed``)."""
     shown = display_path(path)
     try:
-        return read_source(path, MAX_RULESET_BYTES, "ruleset")
+        return read_source_hashed(path, MAX_RULESET_BYTES, "ruleset")
     except Unreadable as error:
         if error.limit:
             raise too_large(shown) from None

@@ -33,3 +33,6 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ["QRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="qrules-cache-")
+    # Reports record when they were made; pinned, so that goldens are the same bytes every
+    # run (tests/report/test_evidence.py checks the unpinned clock).
+    os.environ["SOURCE_DATE_EPOCH"] = "1795651200"  # 2026-11-26T00:00:00Z

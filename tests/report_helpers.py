@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -76,8 +77,16 @@ def reference_if_present(relative: str) -> Path | None:
     return path if path.is_file() else None
 
 
+SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
+
+
 def assert_golden(name: str, actual: str) -> None:
-    """Compare with tests/golden/NAME; ``QRULES_UPDATE_GOLDEN=1`` rewrites it instead."""
+    """Compare with tests/golden/NAME; ``QRULES_UPDATE_GOLDEN=1`` rewrites it instead.
+
+    Content hashes are written as ``<sha256>``: a golden pins the report's shape, and must
+    not break whenever the built-in schema or a ruleset changes a byte (the hashes
+    themselves are checked against the files in tests/report/test_evidence.py)."""
+    actual = SHA256.sub("<sha256>", actual)
     golden = GOLDEN / name
     if os.environ.get("QRULES_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)

@@ -107,6 +107,11 @@ def _parse_reports(
 )
 @click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
 @click.option(
+    "--show-passes",
+    is_flag=True,
+    help="In the JSON report, list per agreement the rules and terms that applied and passed.",
+)
+@click.option(
     "--audience",
     type=click.Choice(["internal", "counterparty"]),
     default="internal",
@@ -129,6 +134,7 @@ def check(
     today: dt.datetime | None,
     jobs: int,
     quiet: bool,
+    show_passes: bool,
     audience: str,
 ) -> int:
     """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
@@ -161,9 +167,12 @@ def check(
     )
     report = configuration.apply_overrides(report, found)
     for report_format, target in reports:
-        emit(render(report, report_format, audience=audience), target)
+        emit(render(report, report_format, audience=audience, passes=show_passes), target)
     colour = output is None and is_tty()
-    emit(render(report, output_format, colour=colour, hints=not quiet, audience=audience), output)
+    text = render(
+        report, output_format, colour=colour, hints=not quiet, audience=audience, passes=show_passes
+    )
+    emit(text, output)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

@@ -20,11 +20,14 @@ def render(
     colour: bool = False,
     hints: bool = True,
     audience: str = "internal",
+    passes: bool = False,
 ) -> str:
     """The report in one format; every format module has ``render(report, ...) -> str``."""
     from importlib import import_module
 
     module = import_module(REPORTERS[output_format])
+    if output_format == "json":
+        return str(module.render(report, passes=passes))
     if output_format == "text":
         return str(module.render(report, colour=colour, hints=hints))
     if output_format in AUDIENCE_FORMATS:

@@ -22,6 +22,7 @@ class Document:
     dropped: set[DocPath] = field(default_factory=set)  # values refused by the loader
     kind: str = "agreement"  # what messages call the file ("configuration" for .qrules.yaml)
     empty: bool = False  # no content at all, or only comments
+    sha256: str | None = None  # of the bytes read, for the reports' evidence
 
     @property
     def a_kind(self) -> str:

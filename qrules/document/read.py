@@ -1,4 +1,4 @@
-"""Files → text (``fileio.read_source``: regular files only, bounded by the size limit,
+"""Files → text (``fileio.read_source_hashed``: regular files only, bounded by the size limit,
 UTF-8 with or without a BOM), each problem a finding at its place. Markdown agreements keep
 their YAML front matter, padded so that lines stay the file's lines.
 """
@@ -8,18 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from qrules.document.model import Document
-from qrules.fileio import Unreadable, read_source
+from qrules.fileio import Unreadable, read_source_hashed
 from qrules.limits import MAX_AGREEMENT_BYTES
 
 
 def read_text(path: Path, document: Document) -> str | None:
     """The file's text, or None with the reason recorded as a finding of the document."""
     try:
-        return read_source(path, MAX_AGREEMENT_BYTES, "file")
+        text, document.sha256 = read_source_hashed(path, MAX_AGREEMENT_BYTES, "file")
     except Unreadable as error:
         rule = "yaml-limits" if error.limit else "document-unreadable"
         document.problem(rule, error.message, at=error.at, hint=error.hint)
         return None
+    return text
 
 
 def front_matter(text: str, document: Document) -> str | None:

@@ -15,7 +15,9 @@ from typing import Any
 from qrules import __version__
 from qrules.engine import check
 from qrules.engine.catalogue import catalogue
+from qrules.model.evidence import gather
 from qrules.model.findings import CheckReport, DocumentResult
+from qrules.resources import schema_path
 from qrules.ruleset import Rulebook, load_ruleset
 
 _worker_rules: Rulebook | None = None
@@ -44,6 +46,9 @@ def check_files(
         fail_on=fail_on,
         rules=catalogue(rules),
         checked_on=today,
+        evidence=gather(
+            __version__, today, (r.evidence() for r in rules.rulesets), schema, schema_path()
+        ),
     )
 
 

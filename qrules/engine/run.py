@@ -38,7 +38,11 @@ def check(
         document = load_document(document, schema)
     findings = list(document.problems)
     if not document.readable:
-        return DocumentResult(document.path, tuple(sorted(findings, key=lambda f: f.sort_key)))
+        return DocumentResult(
+            document.path,
+            tuple(sorted(findings, key=lambda f: f.sort_key)),
+            sha256=document.sha256,
+        )
     today = today or dt.date.today()
     applied, raw = [], []
     for compiled in rules.checks:
@@ -52,6 +56,7 @@ def check(
         tuple(sorted(findings, key=lambda f: f.sort_key)),
         identity=_identity(document),
         applied=tuple(applied),
+        sha256=document.sha256,
     )
 
 

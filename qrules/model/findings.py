@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from qrules.model.evidence import Evidence
+
 SEVERITIES = ("error", "warning", "note")
 SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
 
@@ -103,6 +105,12 @@ class DocumentResult:
     findings: tuple[Finding, ...]
     identity: Identity | None = None
     applied: tuple[str, ...] | None = None
+    sha256: str | None = None  # of the bytes checked; None when none could be read
+
+    def passed(self) -> tuple[str, ...]:
+        """The rules and terms that applied and found nothing (auditors ask for passes)."""
+        fired = {f.rule for f in self.findings}
+        return tuple(rule for rule in self.applied or () if rule not in fired)
 
     def status(self, fail_on: str = "error") -> str:
         threshold = SEVERITY_RANK[fail_on]
@@ -140,6 +148,7 @@ class CheckReport:
     fail_on: str = "error"
     rules: tuple[RuleEntry, ...] = ()
     checked_on: dt.date | None = None
+    evidence: Evidence | None = None
 
     def rule_entries(self) -> tuple[RuleEntry, ...]:
         """The rules of the run, plus any rule a finding names that the run did not list."""

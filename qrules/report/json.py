@@ -1,28 +1,37 @@
-"""The stable JSON contract of DESIGN.md: one object per run."""
+"""The stable JSON contract of DESIGN.md: one object per run, with its evidence (which
+rules judged which bytes) and, with ``passes``, the rules each agreement passed."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from qrules.model.findings import CheckReport
+from qrules.model.findings import CheckReport, DocumentResult
 
 
-def as_data(report: CheckReport) -> dict[str, Any]:
-    return {
+def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
+    data = {
         "qrules": report.version,
         "rulesets": [dict(r) for r in report.rulesets],
         "summary": report.summary(),
-        "documents": [
-            {
-                "path": document.path,
-                "status": document.status(report.fail_on),
-                "findings": [finding.to_json() for finding in document.findings],
-            }
-            for document in report.documents
-        ],
+        "documents": [_document(report, document, passes) for document in report.documents],
     }
+    if report.evidence is not None:
+        data["evidence"] = report.evidence.to_json()
+    return data
 
 
-def render(report: CheckReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+def _document(report: CheckReport, document: DocumentResult, passes: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": document.path,
+        "status": document.status(report.fail_on),
+        "findings": [finding.to_json() for finding in document.findings],
+        "sha256": document.sha256,
+    }
+    if passes:
+        data["passed"] = list(document.passed())
+    return data
+
+
+def render(report: CheckReport, *, passes: bool = False) -> str:
+    return json.dumps(as_data(report, passes=passes), indent=2, ensure_ascii=False) + "\n"

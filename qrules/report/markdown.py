@@ -11,7 +11,7 @@ end. ``audience="counterparty"`` writes the version for the other party (see mem
 from __future__ import annotations
 
 from qrules.model.findings import CheckReport, Finding, Identity
-from qrules.report import coverage
+from qrules.report import coverage, evidence
 from qrules.report.md import code, escape, plural, table
 from qrules.report.memo import APPROVALS, INTERNAL, NOT_READY, READY, Agreement, Item, Memo, build
 
@@ -28,6 +28,7 @@ def render(report: CheckReport, audience: str = INTERNAL) -> str:
         lines += [] if batch and agreement.folded else _agreement(agreement, memo)
     lines += _folded(memo) if batch else []
     lines += _overrides(memo)
+    lines += evidence.markdown(report.evidence, ((d.path, d.sha256) for d in report.documents))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -37,19 +37,35 @@ def as_data(report: CheckReport, root: str | Path | None = None) -> dict[str, An
         "runs": [
             {
                 "tool": {"driver": _driver(report, entries)},
-                "invocations": [
-                    {"executionSuccessful": True, "exitCode": 1 if report.failed else 0}
-                ],
+                "invocations": [_invocation(report)],
                 "columnKind": "unicodeCodePoints",
+                "artifacts": results.artifacts(),
                 "results": results.all(),
-                "properties": {
-                    "failOn": report.fail_on,
-                    "rulesets": [dict(r) for r in report.rulesets],
-                    "summary": report.summary(),
-                },
+                "properties": _properties(report),
             }
         ],
     }
+
+
+def _invocation(report: CheckReport) -> dict[str, Any]:
+    invocation: dict[str, Any] = {
+        "executionSuccessful": True,
+        "exitCode": 1 if report.failed else 0,
+    }
+    if report.evidence is not None:
+        invocation["endTimeUtc"] = report.evidence.timestamp
+    return invocation
+
+
+def _properties(report: CheckReport) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "failOn": report.fail_on,
+        "rulesets": [dict(r) for r in report.rulesets],
+        "summary": report.summary(),
+    }
+    if report.evidence is not None:
+        properties["evidence"] = report.evidence.to_json()
+    return properties
 
 
 # ---------------------------------------------------------------------------- rules
@@ -128,6 +144,17 @@ class _Results:
             self.result(document.path, finding)
             for document in self.report.documents
             for finding in document.findings
+        ]
+
+    def artifacts(self) -> list[dict[str, Any]]:
+        """Each agreement with the sha256 of the bytes checked: which bytes were judged."""
+        return [
+            {
+                "location": self.artifact(document.path),
+                "roles": ["analysisTarget"],
+                **({"hashes": {"sha-256": document.sha256}} if document.sha256 else {}),
+            }
+            for document in self.report.documents
         ]
 
     def result(self, path: str, finding: Finding) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def json_report(*args: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_contract() -> None:
     report = json_report(str(QUICKSTART), "-r", POLICY)
-    assert list(report) == ["qrules", "rulesets", "summary", "documents"]
+    assert list(report) == ["qrules", "rulesets", "summary", "documents", "evidence"]
     assert report["rulesets"] == [{"name": "quickstart", "version": "1.0", "rules": 6}]
     assert report["summary"] == {
         "documents": 3,

@@ -230,7 +230,9 @@ def test_a_rule_disabled_by_the_configuration_is_listed_disabled(
 
 def test_the_run_records_success_and_the_summary(quickstart: Sarif) -> None:
     run = quickstart["runs"][0]
-    assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
+    assert run["invocations"] == [
+        {"executionSuccessful": True, "exitCode": 1, "endTimeUtc": "2026-11-26T00:00:00Z"}
+    ]
     assert run["tool"]["driver"]["name"] == "qrules"
     assert run["tool"]["driver"]["informationUri"].startswith("https://")
     assert run["properties"]["summary"]["documents"] == 3
