@@ -8,6 +8,8 @@ ruleset authors' commands, ``sample`` sampling plans; ``output`` renders and wri
 
 from __future__ import annotations
 
+import os
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -64,4 +66,13 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="qrules")
+    try:
+        cli(prog_name="qrules")
+    except SystemExit as done:
+        if done.code != EXIT_INTERRUPTED:
+            raise
+        # After Ctrl-C, leave without the exit hooks: the worker pool's hook would write to
+        # the pipes of workers the same Ctrl-C has killed, and print a traceback.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
