@@ -21,6 +21,8 @@ from qrules.schema import load_schema
 from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset, too_large
 
+SchemaChoice = str | Path | None
+
 
 @dataclass(frozen=True)
 class Ruleset:
@@ -43,6 +45,9 @@ class Ruleset:
             "sha256": self.sha256,
         }
 
+    schema: str | None = None  # the schema file its rules were checked against; None: none
+    declared_schema: str | None = None  # what its header names: a file, "none", or None
+
     def summary(self) -> dict[str, object]:
         return {"name": self.name, "version": self.version, "rules": len(self.checks)}
 
@@ -52,6 +57,9 @@ class Rulebook:
     """The rulesets one check runs with; rule ids are unique across all of them."""
 
     rulesets: tuple[Ruleset, ...]
+    # The schema agreements are checked against: a file, None for none, or "auto" (the
+    # built-in one for `agreement: qrules/v1` documents).
+    schema: SchemaChoice = "auto"
 
     # Cached: the engine asks for both once per agreement of a batch.
     @cached_property
@@ -66,14 +74,19 @@ class Rulebook:
         return self.ids
 
 
-def load_ruleset(*specs: str | Path) -> Rulebook:
-    """Load built-in names, ``.qr`` files and folders into one :class:`Rulebook`."""
+def load_ruleset(*specs: str | Path, schema: SchemaChoice = "auto") -> Rulebook:
+    """Load built-in names, ``.qr`` files and folders into one :class:`Rulebook`.
+
+    ``schema``: the run's agreement schema (``--schema``, ``.qrules.yaml``); ``"auto"``
+    leaves it to the rulesets' ``schema`` headers, then to the built-in schema.
+    """
     files: list[Path] = []
     for spec in specs:
         files.extend(f for f in resolve(spec) if f not in files)
-    rulesets = tuple(load_file(path) for path in files)
+    rulesets = tuple(load_file(path, schema) for path in files)
     _check_unique_ids(rulesets)
-    return Rulebook(rulesets)
+    chosen = _document_schema(rulesets) if schema == "auto" else schema
+    return Rulebook(rulesets, None if chosen == "none" else chosen)
 
 
 def builtin_names() -> list[str]:
@@ -112,9 +125,35 @@ def _builtin(name: str) -> Path:
     raise RulesetError(f"no ruleset named {name!r} and no such file", source=name, hint=hint)
 
 
-def load_file(path: Path) -> Ruleset:
+def load_file(path: Path, schema: SchemaChoice = "auto") -> Ruleset:
     text, digest = read_ruleset_hashed(path)
-    return replace(compile_text(text, display_path(path), path.parent), file=path, sha256=digest)
+    compiled = compile_text(text, display_path(path), path.parent, schema)
+    return replace(compiled, file=path, sha256=digest)
+
+
+def _document_schema(rulesets: tuple[Ruleset, ...]) -> SchemaChoice:
+    """The schema the rulesets' headers name; "auto" when none names one. Two rulesets
+    naming different schemas cannot both be right about the agreements."""
+    declared = [r for r in rulesets if r.declared_schema is not None]
+    for ruleset in declared[1:]:
+        first = declared[0]
+        if _same_schema(ruleset.declared_schema, first.declared_schema):
+            continue
+        raise RulesetError(
+            f"the rulesets name different agreement schemas: {first.path} names "
+            f"{first.syntax.schema!r}, this one {ruleset.syntax.schema!r}",
+            source=ruleset.path,
+            line=ruleset.syntax.header_span.line or 1,
+            column=1,
+            hint="give the run one schema: --schema FILE, or `schema:` in .qrules.yaml",
+        )
+    return declared[0].declared_schema if declared else "auto"
+
+
+def _same_schema(one: str | None, other: str | None) -> bool:
+    if one == "none" or other == "none":
+        return one == other
+    return Path(str(one)).resolve() == Path(str(other)).resolve()
 
 
 def read_ruleset_text(path: Path) -> str:
@@ -154,10 +193,23 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def compile_text(text: str, source: str = "<string>", folder: Path | None = None) -> Ruleset:
-    """Parse and compile one ruleset's text; ``folder`` anchors a relative ``schema`` path."""
+def compile_text(
+    text: str,
+    source: str = "<string>",
+    folder: Path | None = None,
+    schema: SchemaChoice = "auto",
+) -> Ruleset:
+    """Parse and compile one ruleset's text; ``folder`` anchors a relative ``schema`` path.
+
+    ``schema`` is the run's choice (``--schema``, then ``.qrules.yaml``): a file, ``None``
+    for none, or ``"auto"``, which leaves it to the ruleset's own ``schema`` header and
+    then to the built-in schema.
+    """
     syntax = parse_ruleset(text, source)
-    compiler = Compiler(source, text, _schema_roots(syntax, source, folder))
+    declared = _declared_schema(syntax, source, folder)
+    chosen = (declared or str(schema_path())) if schema == "auto" else schema
+    used = None if chosen in (None, "none") else str(chosen)
+    compiler = Compiler(source, text, _schema_roots(used, syntax, source, used == declared))
     checks = tuple(
         compile_rule(compiler, s, syntax.name)
         if isinstance(s, ast.Rule)
@@ -165,32 +217,44 @@ def compile_text(text: str, source: str = "<string>", folder: Path | None = None
         for s in syntax.rules
     )
     _check_unique_ids_in_file(syntax, compiler)
-    return Ruleset(syntax.name, syntax.title, syntax.version, source, syntax, checks)
+    return Ruleset(
+        syntax.name,
+        syntax.title,
+        syntax.version,
+        source,
+        syntax,
+        checks,
+        schema=used,
+        declared_schema=declared,
+    )
+
+
+def _declared_schema(syntax: ast.RulesetFile, source: str, folder: Path | None) -> str | None:
+    """The schema the ruleset's header names: a file's path, ``"none"``, or None."""
+    if syntax.schema in (None, "none"):
+        return syntax.schema
+    return str((folder or Path(source).parent) / syntax.schema)
 
 
 def _schema_roots(
-    syntax: ast.RulesetFile, source: str, folder: Path | None
+    schema_file: str | None, syntax: ast.RulesetFile, source: str, declared: bool
 ) -> frozenset[str] | None:
-    """Top-level fields a rule may start a path with, from the schema the ruleset names."""
-    if syntax.schema == "none":
+    """Top-level fields a rule may start a path with, from the schema the ruleset uses."""
+    if schema_file is None:
         return None
-    if syntax.schema is None:
-        return _roots_of(str(schema_path()))
     try:
-        return _roots_of(str((folder or Path(source).parent) / syntax.schema))
+        schema = load_schema(schema_file)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
+        where = f"the ruleset names ({syntax.schema!r})" if declared else f"{schema_file!r}"
         raise RulesetError(
-            f"cannot read the schema {syntax.schema!r} the ruleset names: {reason}",
+            f"cannot read the schema {where}: {reason}",
             source=source,
-            line=syntax.span.line or 1,
+            line=syntax.header_span.line or 1,
             column=1,
             hint="the path is relative to the ruleset file; or write `schema none`",
         ) from None
-
-
-def _roots_of(schema_file: str) -> frozenset[str]:
-    return load_schema(schema_file).roots
+    return schema.roots if schema.closed else None  # an open schema allows any name
 
 
 def _check_unique_ids_in_file(syntax: ast.RulesetFile, compiler: Compiler) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from qrules.cli.choices import run_schema, schema_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import QrulesError
@@ -41,6 +42,7 @@ FORMATS = ("text", "json")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the results to this file."
 )
+@schema_option
 @exits
 def test_command(
     rulesets: tuple[str, ...],
@@ -48,6 +50,7 @@ def test_command(
     require_coverage: bool,
     output_format: str,
     output: str | None,
+    schema: str | None,
 ) -> int:
     """Run the annotated example agreements in each ruleset's tests/ folder.
 
@@ -69,7 +72,9 @@ def test_command(
 
         check_writable(output)
     day = today.date() if today else dt.date.today()
-    suites = [run_suite(spec, tests, day) for spec, tests in test_folders(_own_rulesets(rulesets))]
+    specs = _own_rulesets(rulesets)
+    chosen = run_schema(schema, specs)
+    suites = [run_suite(spec, tests, day, chosen) for spec, tests in test_folders(specs)]
     emit(render(suites, output_format, require_coverage), output)
     if output:
         passed, failed = totals(suites)
@@ -87,8 +92,9 @@ def test_command(
 @click.option(
     "--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
 )
+@schema_option
 @exits
-def lint(paths: tuple[str, ...], output_format: str) -> int:
+def lint(paths: tuple[str, ...], output_format: str, schema: str | None) -> int:
     """Find mistakes in rulesets before anything runs.
 
     PATHS are .qr files, folders of them, or built-in ruleset names. Checks syntax, field
@@ -98,10 +104,13 @@ def lint(paths: tuple[str, ...], output_format: str) -> int:
     from qrules.authoring.lint import conflicts, duplicate_ids, lint_text
     from qrules.ruleset import display_path, read_ruleset_text, resolve
 
+    chosen = run_schema(schema, paths)
     located = {display_path(f): f for p in paths for f in resolve(p)}
     files = {shown: read_ruleset_text(path) for shown, path in located.items()}
     findings = [
-        f for shown, text in files.items() for f in lint_text(text, shown, located[shown].parent)
+        f
+        for shown, text in files.items()
+        for f in lint_text(text, shown, located[shown].parent, chosen)
     ]
     findings = sorted(findings + duplicate_ids(files) + conflicts(files))
     if output_format == "json":
@@ -191,12 +200,13 @@ def _write_formatted(path: Any, text: str) -> bool:
     metavar="NAME|PATH",
     help="Where to look (default: every built-in ruleset).",
 )
+@schema_option
 @exits
-def explain(rule_id: str, rulesets: tuple[str, ...]) -> int:
+def explain(rule_id: str, rulesets: tuple[str, ...], schema: str | None) -> int:
     """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
     from qrules.authoring import docs as ruledoc
 
-    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets))
+    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets, schema))
     click.echo(ruledoc.explain(entry), nl=False)
     return EXIT_OK
 
@@ -213,9 +223,14 @@ def explain(rule_id: str, rulesets: tuple[str, ...]) -> int:
 )
 @click.option("--title", help="Page title (default: the ruleset's own, or 'Built-in rulesets').")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@schema_option
 @exits
 def doc(
-    rulesets: tuple[str, ...], output_format: str, title: str | None, output: str | None
+    rulesets: tuple[str, ...],
+    output_format: str,
+    title: str | None,
+    output: str | None,
+    schema: str | None,
 ) -> int:
     """Write a reference page for rulesets: rules grouped by the clause they cite.
 
@@ -226,7 +241,7 @@ def doc(
 
     if output:
         check_writable(output)  # before the rulesets load
-    loaded = _rulesets_for_docs(rulesets)
+    loaded = _rulesets_for_docs(rulesets, schema)
     if title is None and len(loaded) != 1:
         title = "Built-in rulesets" if not rulesets else "Rulesets"
     if output_format == "html":
@@ -237,11 +252,12 @@ def doc(
     return EXIT_OK
 
 
-def _rulesets_for_docs(specs: tuple[str, ...]) -> tuple[Any, ...]:
+def _rulesets_for_docs(specs: tuple[str, ...], schema: str | None) -> tuple[Any, ...]:
     from qrules.resources import rulesets_dir
     from qrules.ruleset import load_ruleset
 
-    return load_ruleset(*(specs or (str(rulesets_dir()),))).rulesets
+    chosen = run_schema(schema, specs)
+    return load_ruleset(*(specs or (str(rulesets_dir()),)), schema=chosen).rulesets
 
 
 def _own_rulesets(given: tuple[str, ...]) -> list[str]:

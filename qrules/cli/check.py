@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from qrules.cli.choices import given_file, schema_option
 from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.model.findings import SEVERITIES
@@ -71,12 +72,7 @@ def _parse_reports(
     help="Lowest severity that makes the check fail (exit 1). Default: the configuration's, "
     "else error.",
 )
-@click.option(
-    "--schema",
-    metavar="auto|none|FILE",
-    help="Agreement schema: the built-in one for `agreement: qrules/v1`, none, or a "
-    "JSON Schema file. Default: the configuration's, else auto.",
-)
+@schema_option
 @click.option(
     "--config",
     "config_file",
@@ -152,6 +148,7 @@ def check(
     from qrules import config as configuration
     from qrules.engine.batch import check_files
 
+    given_file(schema)
     found = _configuration(paths, config_file, no_config)
     run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
     targets = _check_targets(output, reports)

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from qrules.cli.choices import run_schema, schema_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.compile import CompiledTerm
@@ -77,6 +78,7 @@ def _parties(
     help="With DRAFT: write a copy of it with the suggested value at each field whose value "
     "lies outside the zone (comments and layout kept); DRAFT itself is never changed.",
 )
+@schema_option
 @exits
 def negotiate(
     draft: str | None,
@@ -87,6 +89,7 @@ def negotiate(
     output: str | None,
     weight_files: tuple[str, ...],
     proposal: str | None,
+    schema: str | None,
 ) -> int:
     """Where the parties' positions overlap, where they deadlock, and what closes the gap.
 
@@ -106,7 +109,9 @@ def negotiate(
         raise UsageError(
             "negotiating needs two parties or more", hint="repeat --party NAME=RULESET"
         )
-    books = {name: load_ruleset(*specs) for name, specs in parties.items()}
+    every = [spec for specs in parties.values() for spec in specs] + list(shared)
+    chosen = run_schema(schema, [*every, *([draft] if draft else [])])
+    books = {name: load_ruleset(*specs, schema=chosen) for name, specs in parties.items()}
     for name, book in books.items():
         if not any(isinstance(c, CompiledTerm) for c in book.checks):
             raise UsageError(
@@ -114,9 +119,10 @@ def negotiate(
                 source=", ".join(parties[name]),
                 hint='write its positions as `term ID "title" at PATH` with prefer/accept/reject',
             )
-    analysis = analyse(books, load_ruleset(*shared) if shared else None)
+    analysis = analyse(books, load_ruleset(*shared, schema=chosen) if shared else None)
     weights = _weights(weight_files, analysis) if weight_files else {}
-    drafts = _draft_values(analysis, draft) if draft else {}
+    declared = [b.schema for b in books.values() if b.schema != "auto"]
+    drafts = _draft_values(analysis, draft, declared[0] if declared else "auto") if draft else {}
     if proposal and draft:
         _write_proposal(draft, proposal, analysis, drafts, weights)
     if audience == "mediator":
@@ -244,12 +250,12 @@ def _write_proposal(
     click.echo(f"wrote {target}: {len(changes)} values changed{still}", err=True)
 
 
-def _draft_values(analysis: Any, draft: str) -> dict[str, Any]:
+def _draft_values(analysis: Any, draft: str, schema: Any) -> dict[str, Any]:
     """Each compared field's value in the draft, read as ``check`` reads agreements."""
     from qrules.document import load_document
     from qrules.negotiate.analysis import draft_value
 
-    document = load_document(draft)
+    document = load_document(draft, schema)
     if not document.readable:
         problem = document.problems[0]
         raise UsageError(problem.message, source=draft, line=problem.line, column=problem.column)

@@ -34,12 +34,25 @@ def init(directory: str, force: bool) -> int:
 @click.option(
     "--config", "of_config", is_flag=True, help="The schema of .qrules.yaml instead of agreements."
 )
+@click.option(
+    "--extend",
+    is_flag=True,
+    help="A starting point for your own schema: the built-in one by $ref, plus typed fields "
+    "of your own.",
+)
 @exits
-def schema(output: str | None, of_config: bool) -> int:
+def schema(output: str | None, of_config: bool, extend: bool) -> int:
     """Print the JSON Schema (2020-12) of qrules/v1 agreements, or with --config of the
-    .qrules.yaml configuration, for editors and validators."""
+    .qrules.yaml configuration, for editors and validators; with --extend, a schema of your
+    own that extends it."""
     from qrules.resources import config_schema_path, schema_path
+    from qrules.schema import extension_skeleton
 
+    if extend and of_config:
+        raise click.UsageError("--extend and --config exclude each other")
+    if extend:
+        emit(extension_skeleton(), output)
+        return EXIT_OK
     path = config_schema_path() if of_config else schema_path()
     emit(path.read_text(encoding="utf-8"), output)
     return EXIT_OK

@@ -217,7 +217,7 @@ class Compiler:
         return locate
 
     def _check_root(self, node: ast.Path) -> None:
-        if self.roots is None or node.root in self.roots or node.root.startswith("x_"):
+        if self.roots is None or node.root in self.roots or node.root.startswith(("x_", "x-")):
             return
         close = difflib.get_close_matches(node.root, sorted(self.roots), n=1)
         hint = f"did you mean `{close[0]}`?" if close else "bind it with `let` first"

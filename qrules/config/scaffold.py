@@ -14,12 +14,15 @@ from qrules.config import CONFIG_NAME, display
 from qrules.errors import UsageError
 from qrules.fileio import cannot_write, check_writable, write_atomic
 from qrules.resources import schema_path
+from qrules.schema import extension_skeleton
 
 PROJECT_URL = "https://github.com/qrules/qrules"
 EXAMPLE = "agreements/example.yaml"
 # A copy of the schema in the repository: editors read it offline, and it is pinned to the
 # qrules that wrote it (refresh with `qrules schema -o .qrules/agreement.schema.json`).
 SCHEMA_COPY = ".qrules/agreement.schema.json"
+# The organisation's own schema: the copy above by $ref, plus fields of its own.
+ORGANISATION_SCHEMA = ".qrules/organisation.schema.json"
 
 CONFIG_TEMPLATE = """\
 # qrules configuration ({url}#use-in-a-repository).
@@ -35,8 +38,10 @@ rulesets:
 # The lowest severity that fails the check, and so the commit: error, warning or note.
 fail-on: error
 
-# The agreement schema: auto (the built-in one for `agreement: qrules/v1` files), none, or a
-# JSON Schema file.
+# The agreement schema: auto (the rulesets' own `schema`, else the built-in one for
+# `agreement: qrules/v1` files), none, or a JSON Schema file. Fields of your own go in
+# .qrules/organisation.schema.json, which extends the built-in schema: to use it, set
+# `schema: .qrules/organisation.schema.json` here.
 schema: auto
 
 # Which files are agreements. Without `include`, the pre-commit hook and `qrules check`
@@ -75,6 +80,7 @@ def init_files() -> dict[str, str]:
         CONFIG_NAME: CONFIG_TEMPLATE.format(url=PROJECT_URL),
         ".pre-commit-config.yaml": PRE_COMMIT_TEMPLATE.format(url=PROJECT_URL, version=__version__),
         SCHEMA_COPY: schema_path().read_text(encoding="utf-8"),
+        ORGANISATION_SCHEMA: extension_skeleton("agreement.schema.json"),
         EXAMPLE: f"# yaml-language-server: $schema=../{SCHEMA_COPY}\n" + EXAMPLE_AGREEMENT,
     }
 

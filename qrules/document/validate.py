@@ -115,10 +115,8 @@ def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
     written = document.written_as.get(path)
     if error.validator == "type" and written is not None:
         return f'quote it: "{written}"'
-    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "duration":
-        return 'write a duration such as "30 days", "24 hours" or "3 years"'
-    if error.validator == "pattern" and error.schema.get("x-qrules-type") == "percent":
-        return 'write a percentage such as "85%"'
+    if error.validator in ("pattern", "format") and value_kind(error.schema) in TYPED_HINTS:
+        return TYPED_HINTS[str(value_kind(error.schema))]
     if error.validator == "enum":
         return did_you_mean(show(error.instance), [show(v) for v in error.validator_value])
     if error.validator == "type" and error.validator_value == "string":
@@ -127,6 +125,13 @@ def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
         missing = [key for key in error.validator_value if key not in error.instance]
         return f"add `{missing[0]}`" if missing else None
     return None
+
+
+TYPED_HINTS = {
+    "duration": 'write a duration such as "30 days", "24 hours" or "3 years"',
+    "percent": 'write a percentage such as "85%"',
+    "date": "write a date as YYYY-MM-DD",
+}
 
 
 def _unknown_keys(error: Any) -> list[str]:
@@ -195,7 +200,10 @@ class Validator:
         from jsonschema import Draft202012Validator, FormatChecker
 
         cls = jsonschema.validators.validator_for(self.schema.root, Draft202012Validator)
-        return cls(self.schema.root, format_checker=FormatChecker())
+        checker = FormatChecker()
+        for name, test in FORMATS.items():  # qrules' meaning of duration, not ISO 8601's
+            checker.checks(name)(test)
+        return cls(self.schema.root, format_checker=checker)
 
     def errors(self, data: Any) -> Iterator[Any]:
         return iter(self.explainer.iter_errors(data))
@@ -221,7 +229,7 @@ def _fast_validity(schema: Schema, schema_file: str) -> Callable[[Any], bool]:
     key = json.dumps(schema.root, sort_keys=True) + fastjsonschema.VERSION
 
     def generate() -> CodeType:
-        source = fastjsonschema.compile_to_code(schema.root, formats={"date": _is_date})
+        source = fastjsonschema.compile_to_code(schema.root, formats=FORMATS)
         return compile(source, f"<validator of {Path(schema_file).name}>", "exec")
 
     try:
@@ -234,7 +242,7 @@ def _fast_validity(schema: Schema, schema_file: str) -> Callable[[Any], bool]:
 
     def is_valid(data: Any) -> bool:
         try:
-            fast(data, custom_formats={"date": _is_date})
+            fast(data, custom_formats=FORMATS)
         except fastjsonschema.JsonSchemaValueException:
             return False
         return True
@@ -299,13 +307,29 @@ def _is_date(text: str) -> bool:
     return parse_date(text) is not None
 
 
+def _is_duration(text: str) -> bool:
+    return Duration.parse(text) is not None
+
+
+def _is_percent(text: str) -> bool:
+    return Percent.parse(text) is not None
+
+
+# `format` values that type a field; a value of another type is left to `type` to judge.
+FORMATS: dict[str, Callable[[Any], bool]] = {
+    "date": lambda value: not isinstance(value, str) or _is_date(value),
+    "duration": lambda value: not isinstance(value, str) or _is_duration(value),
+    "percent": lambda value: not isinstance(value, str) or _is_percent(value),
+}
+
+
 def _typed_paths(schema: Schema) -> dict[str, Any]:
     """``{"change_control": {"notification": "duration"}, "parties": {"*": {...}}}``."""
 
     def walk(node: dict[str, Any], depth: int) -> Any:
         if depth > 20:
             return None
-        node = schema.resolve(node)
+        node = schema.view(node)
         kind = value_kind(node)
         if kind:
             return kind

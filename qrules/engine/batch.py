@@ -32,7 +32,7 @@ def check_files(
     fail_on: str = "error",
     jobs: int = 1,
 ) -> CheckReport:
-    rules = load_ruleset(*rulesets)  # raises before any work if a ruleset is bad
+    rules = load_ruleset(*rulesets, schema=schema)  # raises before any work if one is bad
     today = today or dt.date.today()
     jobs = min(max(jobs, 1), len(files) or 1)
     if jobs == 1:
@@ -47,7 +47,11 @@ def check_files(
         rules=catalogue(rules),
         checked_on=today,
         evidence=gather(
-            __version__, today, (r.evidence() for r in rules.rulesets), schema, schema_path()
+            __version__,
+            today,
+            (r.evidence() for r in rules.rulesets),
+            rules.schema if schema == "auto" else schema,  # the rulesets' own, if they name one
+            schema_path(),
         ),
     )
 
@@ -62,7 +66,7 @@ def _parallel(
     chunk = max(1, min(64, len(files) // (jobs * 4)))
     from concurrent.futures import ProcessPoolExecutor  # only with --jobs: ~7 ms to load
 
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets),))
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets), schema))
     try:
         results = list(
             pool.map(
@@ -92,12 +96,12 @@ def _stop(pool: Any) -> None:
             worker.join()
 
 
-def _init_worker(rulesets: tuple[str | Path, ...]) -> None:
+def _init_worker(rulesets: tuple[str | Path, ...], schema: str | Path | None) -> None:
     # A terminal's Ctrl-C reaches the whole process group. The parent alone handles it
     # (it stops the workers); a worker would only print its own KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_rules
-    _worker_rules = load_ruleset(*rulesets)
+    _worker_rules = load_ruleset(*rulesets, schema=schema)
 
 
 def _check_one(path: str, today: dt.date, schema: str | Path | None) -> DocumentResult:

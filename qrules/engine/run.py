@@ -33,9 +33,10 @@ def check(
     today: dt.date | None = None,
     schema: str | Path | None = "auto",
 ) -> DocumentResult:
-    """Every finding of one agreement, in output order (line, then rule id)."""
+    """Every finding of one agreement, in output order (line, then rule id). ``schema``
+    "auto" is the rulebook's (a ruleset's `schema` header, else the built-in one)."""
     if not isinstance(document, Document):
-        document = load_document(document, schema)
+        document = load_document(document, rules.schema if schema == "auto" else schema)
     findings = list(document.problems)
     if not document.readable:
         return DocumentResult(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ def _comment_start(line: str) -> int | None:
         char = line[i]
         if char == "#":
             return i
-        if char == '"' or (char == "/" and previous_word == "matches"):
+        if char in '"`' or (char == "/" and previous_word == "matches"):
             i = _skip_literal(line, i, char)
             previous_word = ""
             continue
@@ -326,10 +327,27 @@ def _logic(node: ast.Binary) -> tuple[str, int]:
 
 
 def path(node: ast.Path) -> str:
-    text = node.root
+    text = name(node.root, root=True)
     for segment in node.segments:
-        text += f".{segment.name}" if isinstance(segment, ast.Field) else f"[{expr(segment.index)}]"
+        if isinstance(segment, ast.Field):
+            text += f".{name(segment.name)}"
+        else:
+            text += f"[{expr(segment.index)}]"
     return text
+
+
+PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words that start or join expressions: a path cannot start with one unquoted.
+EXPRESSION_WORDS = frozenset(
+    {"and", "or", "not", "in", "contains", "matches", "where", "true", "false", "null"}
+    | {"all", "any", "none", "count", "if", "then", "else", "implies"}
+)
+
+
+def name(text: str, root: bool = False) -> str:
+    """A field name as written in a rule: plain, or back-quoted (`x-complaints`)."""
+    plain = PLAIN_NAME.fullmatch(text) and not (root and text in EXPRESSION_WORDS)
+    return text if plain else f"`{text}`"
 
 
 def literal(value: ast.LiteralValue) -> str:

@@ -23,6 +23,7 @@ from qrules.syntax.transform import ToAst
 TERMINAL_WORDS = {
     "IDENT": "an id such as ISO9001-8.4.3-f",
     "NAME": "a name",
+    "QUOTED_NAME": "a back-quoted field name such as `x-complaints`",
     "STRING": 'a "quoted string"',
     "NUMBER": "a number",
     "PERCENT": "a percentage such as 95%",
@@ -44,6 +45,7 @@ SYMBOL_HINTS = {
     "||": "write `or`",
     "!": "write `not`, or `!=` to compare",
     '"': 'a string ends with " on the same line',
+    "a back-quote": "a back-quoted field name ends with ` on the same line: `x-complaints`",
 }
 WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -186,6 +188,7 @@ def _end_position(text: str) -> tuple[int, int]:
 # Where many terminals could follow, name the category instead of listing them all.
 EXPRESSION_STARTS = {
     "NAME",
+    "QUOTED_NAME",
     "NUMBER",
     "STRING",
     "DATE",
@@ -256,6 +259,8 @@ def _found(error: UnexpectedInput, text: str) -> str:
         return f"`{token}`"
     pos = getattr(error, "pos_in_stream", None) or 0
     word = WORD_RE.match(text, pos)
+    if text.startswith("`", pos):
+        return "a back-quote"
     if word:
         return f"`{word.group()}`"
     return f"character `{text[pos]}`" if pos < len(text) else "end of file"

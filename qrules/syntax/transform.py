@@ -39,6 +39,11 @@ def unquote(token: Token, source: str) -> str:
     return value
 
 
+def field_name(token: Token) -> str:
+    """A field name as the agreement spells it: `x-complaints` is written back-quoted."""
+    return str(token)[1:-1] if token.type == "QUOTED_NAME" else str(token)
+
+
 TemplateParser = Callable[[str, int, int], ast.Expr]
 
 
@@ -136,10 +141,10 @@ class ToAst(Transformer[Token, Any]):
     # ------------------------------------------------------------------ paths and calls
     def path(self, meta: Meta, children: list[Any]) -> ast.Path:
         root, *segments = children
-        return ast.Path(str(root), tuple(segments), span_of(meta))
+        return ast.Path(field_name(root), tuple(segments), span_of(meta))
 
     def field(self, meta: Meta, children: list[Token]) -> ast.Field:
-        return ast.Field(str(children[0]), span_of(children[0]))
+        return ast.Field(field_name(children[0]), span_of(children[0]))
 
     def index(self, meta: Meta, children: list[Any]) -> ast.Index:
         return ast.Index(children[0], span_of(meta))

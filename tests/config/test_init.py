@@ -23,6 +23,7 @@ WRITTEN = [  # in the order init writes them
     ".qrules.yaml",
     ".pre-commit-config.yaml",
     ".qrules/agreement.schema.json",
+    ".qrules/organisation.schema.json",
     "agreements/example.yaml",
 ]
 

@@ -16,17 +16,19 @@ from qrules.authoring.lint.conflicts import conflicts
 from qrules.authoring.lint.linter import Linter, LintFinding
 from qrules.authoring.lint.types import SchemaTypes
 from qrules.errors import QrulesError
-from qrules.resources import schema_path
-from qrules.ruleset import compile_text
+from qrules.ruleset import SchemaChoice, compile_text
 from qrules.schema import load_schema
 
 __all__ = ["LintFinding", "conflicts", "duplicate_ids", "lint_text"]
 
 
-def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFinding]:
-    """Every lint finding of one ruleset file's text (``folder``: where it lives)."""
+def lint_text(
+    text: str, source: str, folder: Path | None = None, schema: SchemaChoice = "auto"
+) -> list[LintFinding]:
+    """Every lint finding of one ruleset file's text (``folder``: where it lives;
+    ``schema``: the run's choice, as for ``check``)."""
     try:
-        compiled = compile_text(text, source, folder)
+        compiled = compile_text(text, source, folder, schema)
     except QrulesError as error:
         check = "syntax" if error.kind == "syntax error" else "compile"
         return [
@@ -41,16 +43,10 @@ def lint_text(text: str, source: str, folder: Path | None = None) -> list[LintFi
             )
         ]
     syntax = compiled.syntax
-    linter = Linter(source, text, _types(syntax.schema, folder or Path(source).parent))
+    types = SchemaTypes(load_schema(compiled.schema)) if compiled.schema else None
+    linter = Linter(source, text, types)
     linter.ruleset(syntax)
     return sorted(set(linter.findings))
-
-
-def _types(schema: str | None, folder: Path) -> SchemaTypes | None:
-    if schema == "none":
-        return None
-    path = schema_path() if schema is None else folder / schema
-    return SchemaTypes(load_schema(str(path)))
 
 
 def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:

@@ -86,14 +86,14 @@ X_TYPES = {"duration": DURATION, "percent": PERCENT, "date": DATE}
 
 
 class SchemaTypes:
-    """Types of agreement fields, read from a JSON Schema (``$ref``s into ``$defs``)."""
+    """Types of agreement fields, read from a JSON Schema (``$ref``s, ``allOf``)."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self.root = schema.root
+        self.root = schema.view(schema.root)
 
     def type_of(self, node: dict[str, Any]) -> Type:
-        node = self.schema.resolve(node)
+        node = self.schema.view(node)
         typed = value_kind(node)
         if typed in X_TYPES:
             return X_TYPES[typed]
