@@ -55,8 +55,7 @@ def test_command(
     """Run the annotated example agreements in each ruleset's tests/ folder.
 
     RULESETS are built-in names, .qr files or folders (searched for ruleset folders with a
-    tests/ folder). Default: the rulesets of the .qrules.yaml that are files or folders,
-    else every built-in ruleset.
+    tests/ folder). Default: the rulesets of the .qrules.yaml, else every built-in ruleset.
 
     \b
     A test's header says what must fire:
@@ -88,24 +87,32 @@ def test_command(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
-    "--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: file:line:col: severity check message; json: for tools.",
 )
 @schema_option
 @exits
 def lint(paths: tuple[str, ...], output_format: str, schema: str | None) -> int:
     """Find mistakes in rulesets before anything runs.
 
-    PATHS are .qr files, folders of them, or built-in ruleset names. Checks syntax, field
+    PATHS are .qr files, folders of them, or built-in ruleset names; default: the rulesets
+    of the .qrules.yaml that are files or folders. Checks syntax, field
     paths against the agreement schema, types, enum values, unreachable tiers, unused lets,
     regular expressions, duplicate ids and missing refs.
     """
     from qrules.authoring.lint import conflicts, duplicate_ids, lint_text
     from qrules.ruleset import display_path, read_ruleset_text, resolve
 
-    chosen = run_schema(schema, paths)
-    located = {display_path(f): f for p in paths for f in resolve(p)}
+    specs = _own_files(paths, "lint")
+    chosen = run_schema(schema, specs)
+    located = {display_path(f): f for p in specs for f in resolve(p)}
     files = {shown: read_ruleset_text(path) for shown, path in located.items()}
     findings = [
         f
@@ -128,7 +135,7 @@ def lint(paths: tuple[str, ...], output_format: str, schema: str | None) -> int:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--check", "mode", flag_value="check", help="Exit 1 if a file would change.")
 @click.option("--diff", "mode", flag_value="diff", help="Print a unified diff of the changes.")
 @click.option("--write", "mode", flag_value="write", help="Rewrite files in place (atomically).")
@@ -137,7 +144,8 @@ def fmt(paths: tuple[str, ...], mode: str | None) -> int:
     """Put rulesets in the one canonical layout, keeping every comment.
 
     Without an option the formatted text is printed. PATHS are .qr files, folders of them, or
-    built-in ruleset names.
+    built-in ruleset names; default: the rulesets of the .qrules.yaml that are files or
+    folders.
     """
     import difflib
 
@@ -145,7 +153,7 @@ def fmt(paths: tuple[str, ...], mode: str | None) -> int:
     from qrules.syntax.format import format_text
 
     changed, broken = [], False
-    for path in (f for p in paths for f in resolve(p)):
+    for path in (f for p in _own_files(paths, "fmt") for f in resolve(p)):
         text = read_ruleset_text(path)
         try:
             formatted = format_text(text, str(path))
@@ -198,7 +206,8 @@ def _write_formatted(path: Any, text: str) -> bool:
     "rulesets",
     multiple=True,
     metavar="NAME|PATH",
-    help="Where to look (default: every built-in ruleset).",
+    help="Where to look. Repeatable. Default: the rulesets of the .qrules.yaml and every "
+    "built-in ruleset.",
 )
 @schema_option
 @exits
@@ -206,7 +215,7 @@ def explain(rule_id: str, rulesets: tuple[str, ...], schema: str | None) -> int:
     """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
     from qrules.authoring import docs as ruledoc
 
-    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets, schema))
+    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets, schema, with_builtins=True))
     click.echo(ruledoc.explain(entry), nl=False)
     return EXIT_OK
 
@@ -234,7 +243,8 @@ def doc(
 ) -> int:
     """Write a reference page for rulesets: rules grouped by the clause they cite.
 
-    RULESETS are built-in names, .qr files or folders; default: every built-in ruleset.
+    RULESETS are built-in names, .qr files or folders; default: the rulesets of the
+    .qrules.yaml, else every built-in ruleset.
     """
     from qrules.authoring import docs as ruledoc
     from qrules.fileio import check_writable
@@ -252,22 +262,47 @@ def doc(
     return EXIT_OK
 
 
-def _rulesets_for_docs(specs: tuple[str, ...], schema: str | None) -> tuple[Any, ...]:
+def _rulesets_for_docs(
+    specs: tuple[str, ...], schema: str | None, with_builtins: bool = False
+) -> tuple[Any, ...]:
+    """The rulesets named; else the configuration's (with the built-in ones for lookups),
+    else the built-in ones."""
+    from qrules.config import nearest_config
     from qrules.resources import rulesets_dir
     from qrules.ruleset import load_ruleset
 
     chosen = run_schema(schema, specs)
-    return load_ruleset(*(specs or (str(rulesets_dir()),)), schema=chosen).rulesets
+    if not specs:
+        config = nearest_config()
+        builtins = (str(rulesets_dir()),)
+        configured = config.rulesets if config else ()
+        specs = (*configured, *builtins) if with_builtins or not configured else configured
+    return load_ruleset(*specs, schema=chosen).rulesets
+
+
+def _own_files(given: tuple[str, ...], command: str) -> list[str]:
+    """The rulesets named, else the files and folders the .qrules.yaml names."""
+    own = list(given) or _configured_files()
+    if not own:
+        raise click.UsageError(
+            f"name the rulesets to {command} (.qr files or folders), or list them under "
+            "`rulesets:` in .qrules.yaml"
+        )
+    return own
 
 
 def _own_rulesets(given: tuple[str, ...]) -> list[str]:
-    """The rulesets named, else the repository's own (the files and folders its
-    .qrules.yaml names), else the built-in ones."""
+    """The rulesets named, else the configuration's, else the built-in ones."""
     from qrules.config import nearest_config
     from qrules.resources import rulesets_dir
 
-    if given:
-        return list(given)
+    config = nearest_config() if not given else None
+    return list(given or (config.rulesets if config else ()) or (str(rulesets_dir()),))
+
+
+def _configured_files() -> list[str]:
+    """The rulesets of the nearest .qrules.yaml that are files or folders (not built-in)."""
+    from qrules.config import nearest_config
+
     config = nearest_config()
-    own = [spec for spec in config.rulesets if Path(spec).exists()] if config else []
-    return own or [str(rulesets_dir())]
+    return [spec for spec in config.rulesets if Path(spec).exists()] if config else []

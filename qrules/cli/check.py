@@ -91,6 +91,7 @@ def _parse_reports(
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Check as of this date (waiver expiry, today()); default: the real date.",
 )
 @click.option(
@@ -106,6 +107,25 @@ def _parse_reports(
     "--show-passes",
     is_flag=True,
     help="In the JSON report, list per agreement the rules and terms that applied and passed.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULE",
+    help="Report only these rules: ids or patterns (ISO9001-8.4.*). Repeatable. qrules' "
+    "checks that an agreement can be read are always kept.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULE",
+    help="Leave these rules out: ids or patterns. Repeatable; wins over --select.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count the findings per rule (with the clauses it cites), most frequent first: in "
+    "place of the finding lines of the text report, else on standard error.",
 )
 @click.option(
     "--audience",
@@ -131,6 +151,9 @@ def check(
     jobs: int,
     quiet: bool,
     show_passes: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    statistics: bool,
     audience: str,
 ) -> int:
     """Check agreements (YAML, JSON, Markdown front matter) and report every conflict.
@@ -146,68 +169,99 @@ def check(
       130  interrupted (Ctrl-C); no report is left half-written
     """
     from qrules import config as configuration
-    from qrules.engine.batch import check_files
+    from qrules.model.findings import combined
 
     given_file(schema)
-    found = _configuration(paths, config_file, no_config)
-    run = configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema)
     targets = _check_targets(output, reports)
-    files = _files(paths, found, agreements_only)
-    _refuse_inputs(targets, files)
-    report = check_files(
-        run.rulesets,
-        files,
-        today=today.date() if today else None,
-        schema=run.schema,
-        fail_on=run.fail_on,
-        jobs=jobs,
-    )
-    report = configuration.apply_overrides(report, found)
+    runs = [
+        (
+            found,
+            configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema),
+            _files(group, found, agreements_only),
+        )
+        for found, group in _groups(paths, config_file, no_config)
+    ]
+    if not any(files for _, _, files in runs):
+        _no_files(paths, agreements_only)
+    _refuse_inputs(targets, [file for _, _, files in runs for file in files])
+    checked = [
+        configuration.apply_overrides(_check(settings, files, today, jobs), found)
+        for found, settings, files in runs
+        if files or len(runs) == 1
+    ]
+    report = configuration.select_rules(combined(checked), select, ignore)
     for report_format, target in reports:
         emit(render(report, report_format, audience=audience, passes=show_passes), target)
     colour = output is None and is_tty()
-    text = render(
-        report, output_format, colour=colour, hints=not quiet, audience=audience, passes=show_passes
-    )
+    if statistics and output_format == "text" and output is None:
+        text = render(report, "statistics") + render(report, "text").splitlines()[-1] + "\n"
+    else:
+        text = render(
+            report,
+            output_format,
+            colour=colour,
+            hints=not quiet,
+            audience=audience,
+            passes=show_passes,
+        )
+        if statistics:
+            click.echo(render(report, "statistics"), err=True, nl=False)
     emit(text, output)
+    if output is not None:
+        from qrules.report.text import summary_line
+
+        click.echo(summary_line(report), err=True)  # the one line a person reads
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
-def _configuration(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Any:
+def _check(settings: Any, files: list[str], today: dt.datetime | None, jobs: int) -> Any:
+    from qrules.engine.batch import check_files
+
+    return check_files(
+        settings.rulesets,
+        files,
+        today=today.date() if today else None,
+        schema=settings.schema,
+        fail_on=settings.fail_on,
+        jobs=jobs,
+    )
+
+
+def _groups(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> list[Any]:
+    """(configuration, paths) pairs: each folder's own .qrules.yaml, unless one is chosen."""
     from qrules import config as configuration
 
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     if no_config:
-        return None
-    path = config_file or configuration.discover(list(paths))
-    return configuration.load_config(path) if path else None
+        return [(None, list(paths))]
+    if config_file:
+        return [(configuration.load_config(config_file), list(paths))]
+    groups = configuration.group_by_config(list(paths))
+    return [(configuration.load_config(found) if found else None, names) for found, names in groups]
 
 
-def _files(paths: tuple[str, ...], found: Any, agreements_only: bool) -> list[str]:
+def _files(paths: list[str], found: Any, agreements_only: bool) -> list[str]:
     import os
 
     from qrules import config as configuration
 
     if paths:
-        files = configuration.select_files(list(paths), found, agreements_only=agreements_only)
-    elif found is None:
+        return configuration.select_files(paths, found, agreements_only=agreements_only)
+    if found is None:
         raise click.UsageError(
             "name the agreement files or folders to check (or add a .qrules.yaml: "
             "then `qrules check` checks the agreements of its folder)"
         )
-    else:
-        paths = (os.path.relpath(found.root),)
-        files = configuration.select_files(list(paths), found, agreements_only=True)
-    if not files and not agreements_only:
-        raise click.UsageError(f"no agreement files found in {', '.join(paths)}")
-    if not files:
-        # A hook handed only other files: not a failure, but say so, and still write the
-        # (empty) reports that the CI steps after it expect to find.
-        click.echo(
-            "qrules: no agreements selected (--agreements-only skipped every file)", err=True
-        )
-    return files
+    return configuration.select_files([os.path.relpath(found.root)], found, agreements_only=True)
+
+
+def _no_files(paths: tuple[str, ...], agreements_only: bool) -> None:
+    if not agreements_only:
+        raise click.UsageError(f"no agreement files found in {', '.join(paths or ('.',))}")
+    # A hook handed only other files: not a failure, but say so, and still write the
+    # (empty) reports that the CI steps after it expect to find.
+    click.echo("qrules: no agreements selected (--agreements-only skipped every file)", err=True)
 
 
 def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:

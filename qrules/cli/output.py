@@ -9,7 +9,10 @@ from typing import Any
 import click
 
 REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "coverage", "coverage-json")
-REPORTERS = {name: f"qrules.report.{name.replace('-', '_')}" for name in REPORT_FORMATS}
+# "statistics" is --statistics, not a --format
+REPORTERS = {
+    name: f"qrules.report.{name.replace('-', '_')}" for name in (*REPORT_FORMATS, "statistics")
+}
 AUDIENCE_FORMATS = ("markdown", "html")  # the formats a person outside the company may read
 
 

@@ -11,9 +11,15 @@ from qrules.cli.run import EXIT_OK, exits
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--ruleset",
+    metavar="NAME",
+    help="Also start a ruleset: rulesets/NAME/NAME.qr with one rule and one term, annotated "
+    "rule tests in its tests/, listed in .qrules.yaml (added to an existing one).",
+)
 @exits
-def init(directory: str, force: bool) -> int:
-    """Set up a repository: .qrules.yaml, a pre-commit hook and an example agreement.
+def init(directory: str, force: bool, ruleset: str | None) -> int:
+    """Set up a repository: .qrules.yaml, pre-commit hooks and an example agreement.
 
     DIRECTORY defaults to the current folder. Existing files are left alone (and nothing
     is written) unless --force is given.
@@ -23,14 +29,19 @@ def init(directory: str, force: bool) -> int:
     from qrules.config import display
     from qrules.config.scaffold import write_init
 
-    for path in write_init(Path(directory), force=force):
+    for path in write_init(Path(directory), force=force, ruleset=ruleset):
         click.echo(f"wrote {display(path)}")
-    click.echo("next: git init (if needed), pip install pre-commit, pre-commit install")
+    if ruleset:
+        click.echo(f"next: edit rulesets/{ruleset}/{ruleset}.qr, then qrules test")
+    else:
+        click.echo("next: git init (if needed), pip install pre-commit, pre-commit install")
     return EXIT_OK
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file (atomically)."
+)
 @click.option(
     "--config", "of_config", is_flag=True, help="The schema of .qrules.yaml instead of agreements."
 )

@@ -7,7 +7,7 @@ Precedence, highest first: command-line options, the configuration file, built-i
 applies its rule overrides to a report.
 """
 
-from qrules.config.discover import discover, display, find_config
+from qrules.config.discover import discover, display, find_config, group_by_config
 from qrules.config.load import load_config, nearest_config
 from qrules.config.model import (
     CONFIG_NAME,
@@ -15,13 +15,14 @@ from qrules.config.model import (
     FIXED_RULES,
     Config,
     Glob,
+    PathOverride,
     RuleOverride,
     Settings,
     compile_glob,
     settings,
 )
-from qrules.config.overrides import apply_overrides
-from qrules.config.selection import declares_agreement, select_files
+from qrules.config.overrides import apply_overrides, select_rules
+from qrules.config.selection import declares_agreement, is_rule_test, select_files
 
 __all__ = [
     "CONFIG_NAME",
@@ -29,6 +30,7 @@ __all__ = [
     "FIXED_RULES",
     "Config",
     "Glob",
+    "PathOverride",
     "RuleOverride",
     "Settings",
     "apply_overrides",
@@ -37,8 +39,11 @@ __all__ = [
     "discover",
     "display",
     "find_config",
+    "group_by_config",
+    "is_rule_test",
     "load_config",
     "nearest_config",
     "select_files",
+    "select_rules",
     "settings",
 ]

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qrules.config.model import CONFIG_NAME
-from qrules.errors import UsageError
 
 
 def find_config(start: Path) -> Path | None:
@@ -23,27 +22,24 @@ def find_config(start: Path) -> Path | None:
 
 
 def discover(paths: Sequence[str]) -> Path | None:
-    """The one configuration the named paths share (the current folder's when none is named)."""
-    starts = [Path(p) if Path(p).is_dir() else Path(p).parent for p in paths] or [Path(".")]
+    """The nearest configuration of the first path (of the current folder when none)."""
+    return group_by_config(paths)[0][0]
+
+
+def group_by_config(paths: Sequence[str]) -> list[tuple[Path | None, list[str]]]:
+    """The named paths grouped by their nearest configuration, in the order first named;
+    each folder is checked with its own ``.qrules.yaml``, as ruff and ESLint do. No path:
+    one group, the current folder's, with no paths."""
+    if not paths:
+        return [(find_config(Path(".")), [])]
     nearest: dict[Path, Path | None] = {}  # a hook names many files in few folders
-    found: dict[Path | None, str] = {}
-    for start, name in zip(starts, paths or ["."], strict=True):
+    groups: dict[Path | None, list[str]] = {}
+    for name in paths:
+        start = Path(name) if Path(name).is_dir() else Path(name).parent
         if start not in nearest:
             nearest[start] = find_config(start)
-        found.setdefault(nearest[start], name)
-    if len(found) > 1:
-        (first, first_name), (second, second_name) = list(found.items())[:2]
-        raise UsageError(
-            f"uses {_named(second)}, but {first_name} uses {_named(first)}: the paths of one "
-            f"check must share one {CONFIG_NAME}",
-            source=second_name,
-            hint="check each folder on its own, or choose with --config FILE or --no-config",
-        )
-    return next(iter(found))
-
-
-def _named(config: Path | None) -> str:
-    return display(config) if config else f"no {CONFIG_NAME}"
+        groups.setdefault(nearest[start], []).append(name)
+    return list(groups.items())
 
 
 def display(path: Path) -> str:

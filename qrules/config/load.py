@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from qrules.config.discover import discover, display
-from qrules.config.model import CONFIG_NAME, FIXED_RULES, Config, Glob, RuleOverride, compile_glob
+from qrules.config.model import (
+    CONFIG_NAME,
+    FIXED_RULES,
+    Config,
+    Glob,
+    PathOverride,
+    RuleOverride,
+    compile_glob,
+)
 from qrules.document.load import parse_document
 from qrules.document.model import Document
 from qrules.document.read import read_text
@@ -78,14 +86,29 @@ class _Reader:
             schema=self.schema(schema) if schema is not None else None,
             include=tuple(self.glob(pattern, at) for pattern, at in self.texts("include")),
             exclude=tuple(self.glob(pattern, at) for pattern, at in self.texts("exclude")),
-            rules=tuple(
-                self.override(rule, body) for rule, body in self.data.get("rules", {}).items()
+            rules=self.rule_overrides(self.data.get("rules", {}), ("rules",)),
+            overrides=tuple(
+                self.path_override(index, entry)
+                for index, entry in enumerate(self.data.get("overrides", []))
             ),
             text=self.text,
         )
 
-    def overrides(self) -> list[tuple[str, dict[str, Any]]]:
-        return list(self.data.get("rules", {}).items())
+    def rule_overrides(self, rules: dict[str, Any], at: DocPath) -> tuple[RuleOverride, ...]:
+        return tuple(self.override(rule, body, (*at, rule)) for rule, body in rules.items())
+
+    def path_override(self, index: int, entry: dict[str, Any]) -> PathOverride:
+        at: DocPath = ("overrides", index)
+        files = entry["files"]
+        patterns = (
+            [(files, (*at, "files"))]
+            if isinstance(files, str)
+            else [(pattern, (*at, "files", number)) for number, pattern in enumerate(files)]
+        )
+        return PathOverride(
+            tuple(self.glob(pattern, where) for pattern, where in patterns),
+            self.rule_overrides(entry["rules"], (*at, "rules")),
+        )
 
     def texts(self, key: str) -> list[tuple[str, DocPath]]:
         """A list of texts with their places; a single text counts as a list of one."""
@@ -131,22 +154,20 @@ class _Reader:
             )
         return compile_glob(pattern)
 
-    def override(self, rule: str, body: dict[str, Any]) -> RuleOverride:
-        at = ("rules", rule)
+    def override(self, rule: str, body: dict[str, Any], at: DocPath) -> RuleOverride:
+        name = ".".join(str(part) for part in at)
         severity, disabled = body.get("severity"), body.get("disabled", False)
         if rule in FIXED_RULES:
             raise self.error(
                 at, f"{rule} cannot be overridden: an agreement qrules cannot read must never pass"
             )
         if severity and disabled:
-            raise self.error(
-                at, f"rules.{rule}: a disabled rule has no severity; give one or the other"
-            )
+            raise self.error(at, f"{name}: a disabled rule has no severity; give one or the other")
         if not severity and not disabled:
             what = " (`disabled: false` is the default)" if "disabled" in body else ""
             raise self.error(
                 at,
-                f"rules.{rule} changes nothing{what}",
+                f"{name} changes nothing{what}",
                 "give severity: error|warning|note, or disabled: true",
             )
         line, column = self.document.locate(at)[1]

@@ -46,6 +46,14 @@ def compile_glob(pattern: str) -> Glob:
 
 
 @dataclass(frozen=True)
+class PathOverride:
+    """``overrides: [{files, rules}]``: rule overrides for the agreements ``files`` match."""
+
+    files: tuple[Glob, ...]
+    rules: tuple[RuleOverride, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     """One ``.qrules.yaml``; paths in it are already resolved against its folder."""
 
@@ -56,6 +64,7 @@ class Config:
     include: tuple[Glob, ...] = ()
     exclude: tuple[Glob, ...] = ()
     rules: tuple[RuleOverride, ...] = ()
+    overrides: tuple[PathOverride, ...] = ()
     text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -68,6 +77,19 @@ class Config:
             return Path(file).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return None
+
+    def rules_for(self, file: str | Path) -> dict[str, RuleOverride]:
+        """The rule overrides for one agreement: the top-level ``rules``, then each
+        ``overrides`` entry whose ``files`` match it, a later one winning."""
+        chosen = {override.rule: override for override in self.rules}
+        relative = self.relative(file)
+        for entry in self.overrides:
+            if relative is not None and any(g.matches(relative) for g in entry.files):
+                chosen.update((override.rule, override) for override in entry.rules)
+        return chosen
+
+    def all_rule_overrides(self) -> tuple[RuleOverride, ...]:
+        return self.rules + tuple(o for entry in self.overrides for o in entry.rules)
 
     def wants(self, file: str | Path) -> bool | None:
         """False if excluded; True if included; None when ``include`` is not set."""

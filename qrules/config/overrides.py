@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from fnmatch import fnmatchcase
 
 from qrules.config.discover import display
-from qrules.config.model import Config, RuleOverride
+from qrules.config.model import FIXED_RULES, Config, RuleOverride
 from qrules.errors import UsageError, did_you_mean, source_context
 from qrules.model.findings import CheckReport, Finding, RuleEntry
 
@@ -14,23 +15,50 @@ from qrules.model.findings import CheckReport, Finding, RuleEntry
 def apply_overrides(report: CheckReport, config: Config | None) -> CheckReport:
     """The report with the configuration's severities applied and disabled rules removed.
 
-    A new severity applies to every finding of the rule (for a term, every tier's finding).
-    Disabled rules stay in the report's rule list, marked disabled with the reason, so
-    SARIF and JUnit can say so.
+    A new severity applies to every finding of the rule (for a term, every tier's finding);
+    an ``overrides`` entry only to the agreements its ``files`` match. Rules disabled for
+    every file stay in the report's rule list, marked disabled with the reason, so SARIF
+    and JUnit can say so.
     """
-    if config is None or not config.rules:
+    if config is None or not config.all_rule_overrides():
         return report
     known = [entry.id for entry in report.rule_entries()]
-    for override in config.rules:
+    for override in config.all_rule_overrides():
         if override.rule not in known:
             rulesets = [str(r["name"]) for r in report.rulesets]
             raise _unknown_rule(config, override, known, rulesets)
-    by_rule = {override.rule: override for override in config.rules}
     documents = tuple(
-        replace(document, findings=_overridden(document.findings, by_rule))
+        replace(document, findings=_overridden(document.findings, config.rules_for(document.path)))
         for document in report.documents
     )
+    by_rule = {override.rule: override for override in config.rules}
     rules = tuple(_overridden_entry(entry, by_rule.get(entry.id)) for entry in report.rules)
+    return replace(report, documents=documents, rules=rules)
+
+
+def select_rules(report: CheckReport, select: Sequence[str], ignore: Sequence[str]) -> CheckReport:
+    """Only the findings of rules ``select`` matches (all when empty), less those ``ignore``
+    matches: ids or ``fnmatch`` patterns (``ISO9001-8.4.*``). qrules' checks that an
+    agreement could be read at all are never left out."""
+    if not select and not ignore:
+        return report
+
+    def kept(rule: str) -> bool:
+        if rule in FIXED_RULES:
+            return True
+        chosen = not select or any(fnmatchcase(rule, pattern) for pattern in select)
+        return chosen and not any(fnmatchcase(rule, pattern) for pattern in ignore)
+
+    documents = tuple(
+        replace(document, findings=tuple(f for f in document.findings if kept(f.rule)))
+        for document in report.documents
+    )
+    rules = tuple(
+        entry
+        if kept(entry.id) or not entry.enabled
+        else replace(entry, enabled=False, override="left out by --select/--ignore")
+        for entry in report.rules
+    )
     return replace(report, documents=documents, rules=rules)
 
 

@@ -63,32 +63,121 @@ exclude:
 #     reason: Deliveries are 100% inspected at goods receipt
 """
 
-PRE_COMMIT_TEMPLATE = """\
-# pre-commit (https://pre-commit.com) runs qrules on the agreements of every commit.
-# Run `pre-commit install` once; `pre-commit run --all-files` checks every agreement.
+# The hooks, as .pre-commit-hooks.yaml publishes them (a test keeps the two the same): the
+# file types each is handed and the command it runs.
+HOOKS: dict[str, dict[str, str | bool]] = {
+    "qrules-check": {
+        "name": "qrules check (quality agreements)",
+        "entry": "qrules check --agreements-only --quiet",
+        "files": r"(\.(ya?ml|json|md|qr)$)",
+        "exclude": r"(^|/)\.(pre-commit-config|pre-commit-hooks)\.yaml$",
+    },
+    "qrules-lint": {"name": "qrules lint (rulesets)", "entry": "qrules lint", "files": r"\.qr$"},
+    "qrules-fmt": {
+        "name": "qrules fmt --check (rulesets)",
+        "entry": "qrules fmt --check",
+        "files": r"\.qr$",
+    },
+    "qrules-test": {
+        "name": "qrules test (rule tests)",
+        "entry": "qrules test",
+        "files": r"(\.qr$|(^|/)tests/|(^|/)\.qrules\.yaml$)",
+        "pass_filenames": False,
+    },
+}
+
+PRE_COMMIT_HEAD = """\
+# pre-commit (https://pre-commit.com) runs qrules on every commit: `pre-commit install` once;
+# `pre-commit run --all-files` checks everything.
+#
+# These hooks run the qrules installed where you commit (`language: system`: install qrules
+# in the environment you commit from, e.g. `pip install qrules`), so they work offline.
+# qrules-check checks the staged agreements, and every agreement when a ruleset or
+# .qrules.yaml changes; qrules-lint and qrules-fmt look at staged rulesets; qrules-test runs
+# the rule tests of the rulesets .qrules.yaml names. Remove the hooks you do not want.
 repos:
-  - repo: {url}
-    rev: v{version}
+  - repo: local
     hooks:
-      - id: qrules
 """
+
+PRE_COMMIT_REMOTE = """\
+# Or, once qrules is published, the same hooks from its repository (pre-commit then installs
+# qrules into an environment of its own):
+#  - repo: {url}
+#    rev: v{version}
+#    hooks:
+#      - id: qrules-check
+#        # args: [--fail-on, warning]   # anything `qrules check` accepts
+#      - id: qrules-lint
+#      - id: qrules-fmt
+#      - id: qrules-test
+"""
+
+
+def pre_commit_config() -> str:
+    """The ``.pre-commit-config.yaml`` ``qrules init`` writes: local hooks, remote form in
+    comments."""
+    lines = [PRE_COMMIT_HEAD]
+    for hook_id, hook in HOOKS.items():
+        lines.append(f"      - id: {hook_id}\n")
+        for key, value in hook.items():
+            shown = str(value).lower() if isinstance(value, bool) else _quoted(str(value))
+            lines.append(f"        {key}: {shown}\n")
+        lines.append("        language: system\n        require_serial: true\n")
+        if hook_id == "qrules-check":
+            lines.append(
+                "        # args: [--fail-on, warning]   # anything `qrules check` accepts\n"
+            )
+    lines.append(PRE_COMMIT_REMOTE.format(url=PROJECT_URL, version=__version__))
+    return "".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """A YAML scalar: single-quoted where plain style could be misread (patterns)."""
+    if not any(char in text for char in "\\$^|[]{}#:'\""):
+        return text
+    return "'" + text.replace("'", "''") + "'"
 
 
 def init_files() -> dict[str, str]:
     """The files ``qrules init`` writes, by path relative to the target folder."""
     return {
         CONFIG_NAME: CONFIG_TEMPLATE.format(url=PROJECT_URL),
-        ".pre-commit-config.yaml": PRE_COMMIT_TEMPLATE.format(url=PROJECT_URL, version=__version__),
+        ".pre-commit-config.yaml": pre_commit_config(),
         SCHEMA_COPY: schema_path().read_text(encoding="utf-8"),
         ORGANISATION_SCHEMA: extension_skeleton("agreement.schema.json"),
         EXAMPLE: f"# yaml-language-server: $schema=../{SCHEMA_COPY}\n" + EXAMPLE_AGREEMENT,
     }
 
 
-def write_init(directory: Path, *, force: bool = False) -> list[Path]:
-    """Write the files; refuse (writing none) if any exists, unless ``force``."""
-    targets = {directory / name: text for name, text in init_files().items()}
-    existing = [path for path in targets if path.exists()]
+def write_init(directory: Path, *, force: bool = False, ruleset: str | None = None) -> list[Path]:
+    """Write the files; refuse (writing none) if any exists, unless ``force``.
+
+    With ``ruleset``, also a new ruleset folder, listed in ``rulesets``; in a folder that
+    already has a ``.qrules.yaml``, only the ruleset, added to that configuration.
+    """
+    from qrules.config.new_ruleset import add_to_config, ruleset_files, with_ruleset
+
+    config = directory / CONFIG_NAME
+    update = ruleset is not None and config.is_file() and not force
+    files = {} if update else init_files()
+    if ruleset is not None:
+        files |= ruleset_files(ruleset, EXAMPLE_AGREEMENT)
+        if not update:
+            files[CONFIG_NAME] = with_ruleset(files[CONFIG_NAME], f"rulesets/{ruleset}")
+    targets = {directory / name: text for name, text in files.items()}
+    _refuse_existing([path for path in targets if path.exists()], force)
+    if update and ruleset is not None:
+        targets[config] = add_to_config(config, f"rulesets/{ruleset}")
+    for path in targets:
+        _make_folder(path.parent)
+        check_writable(path)  # all or nothing: no half-initialised repository
+    for path, text in targets.items():
+        write_atomic(path, text)
+    return list(targets)
+
+
+def _refuse_existing(existing: list[Path], force: bool) -> None:
     if existing and not force:
         others = ", ".join(display(path) for path in existing[1:])
         raise UsageError(
@@ -96,12 +185,6 @@ def write_init(directory: Path, *, force: bool = False) -> list[Path]:
             source=display(existing[0]),
             hint="remove it, or run `qrules init --force` to overwrite",
         )
-    for path in targets:
-        _make_folder(path.parent)
-        check_writable(path)  # all or nothing: no half-initialised repository
-    for path, text in targets.items():
-        write_atomic(path, text)
-    return list(targets)
 
 
 def _make_folder(folder: Path) -> None:

@@ -3,7 +3,9 @@ pass the configuration's ``include``/``exclude``."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,18 +21,45 @@ def select_files(
 
     Files found in named folders pass ``include``/``exclude``. Named files are always
     checked, unless ``agreements_only`` (the pre-commit hook, which is handed every YAML,
-    JSON and Markdown file): then they pass ``include``/``exclude`` too, and without
+    JSON, Markdown and ruleset file): then they pass ``include``/``exclude`` too, and without
     ``include`` a file is checked only if it declares itself an agreement (``agreement:``).
+    A ruleset or the configuration itself among the files of a hook re-checks every agreement
+    the configuration covers: a changed policy may fail agreements nobody touched. Rule-test
+    fixtures (agreements under a ruleset's ``tests/``, meant to fail) are checked only when
+    named without ``agreements_only``.
     """
     from qrules.document import agreement_files
 
     found: list[str] = []
     for name in paths:
         if Path(name).is_dir():
-            found += [f for f in agreement_files([name]) if _wanted(f, config, agreements_only)]
-        elif not agreements_only or _wanted(name, config, True):
+            found += [f for f in agreement_files([name]) if _found(f, config, agreements_only)]
+        elif agreements_only and config is not None and _rechecks_all(name, config):
+            found += select_files([os.path.relpath(config.root)], config, agreements_only=True)
+        elif not agreements_only or _found(name, config, True):
             found.append(name)
     return sorted(dict.fromkeys(found))
+
+
+def _rechecks_all(name: str, config: Config) -> bool:
+    return name.endswith(".qr") or Path(name).resolve() == config.path.resolve()
+
+
+def _found(file: str, config: Config | None, agreements_only: bool) -> bool:
+    return _wanted(file, config, agreements_only) and not is_rule_test(file)
+
+
+def is_rule_test(file: str | Path) -> bool:
+    """Whether a file is under the ``tests/`` folder of a ruleset (a folder of ``.qr``)."""
+    return any(
+        folder.name == "tests" and _holds_rulesets(folder.parent)
+        for folder in Path(file).resolve().parents
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _holds_rulesets(folder: Path) -> bool:
+    return any(folder.glob("*.qr"))
 
 
 def _wanted(file: str, config: Config | None, agreements_only: bool) -> bool:

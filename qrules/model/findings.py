@@ -179,3 +179,23 @@ class CheckReport:
             "notes": sum(f.severity == "note" for f in active),
             "waived": len(findings) - len(active),
         }
+
+
+def combined(reports: list[CheckReport]) -> CheckReport:
+    """One report of several runs over different files (folders with their own
+    configuration): every document, every ruleset and rule once, and the strictest fail-on,
+    so no agreement passes that one of the runs failed."""
+    if len(reports) == 1:
+        return reports[0]
+    rulesets = {str(r["name"]): r for report in reports for r in report.rulesets}
+    rules: dict[str, RuleEntry] = {}
+    for entry in (entry for report in reports for entry in report.rules):
+        rules.setdefault(entry.id, entry)
+    return CheckReport(
+        version=reports[0].version,
+        rulesets=tuple(rulesets.values()),
+        documents=tuple(sorted((d for r in reports for d in r.documents), key=lambda d: d.path)),
+        fail_on=min((r.fail_on for r in reports), key=SEVERITY_RANK.__getitem__),
+        rules=tuple(rules.values()),
+        checked_on=reports[0].checked_on,
+    )

@@ -143,7 +143,11 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("old")
     result = run_cli("check", CONFLICTING, "-r", POLICY, "-f", "json", "-o", str(target))
-    assert result.exit_code == 1 and result.output == ""
+    assert result.exit_code == 1 and result.stdout == ""
+    # The one line a person at the terminal reads, on standard error.
+    assert result.stderr == (
+        "1 agreement checked: 0 passed, 1 failed (4 errors, 1 warning, 1 note, 0 waived)\n"
+    )
     assert json.loads(target.read_text())["summary"]["failed"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left
 

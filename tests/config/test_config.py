@@ -105,18 +105,6 @@ def test_discovery_stops_at_the_repository_root(repo: Path) -> None:
     assert result.exit_code == 0
 
 
-def test_paths_with_different_configurations_are_an_error(repo: Path) -> None:
-    configure(repo, "rulesets: [policy.qr]\n")
-    configure(repo / "agreements", "rulesets: [../policy.qr]\n")
-    (repo / "other.yaml").write_bytes((QUICKSTART / "clean.yaml").read_bytes())
-    result = check("agreements/clean.yaml", "other.yaml")
-    assert error_of(result) == (
-        "other.yaml: error: uses .qrules.yaml, but agreements/clean.yaml uses "
-        "agreements/.qrules.yaml: the paths of one check must share one .qrules.yaml\n"
-        "hint: check each folder on its own, or choose with --config FILE or --no-config\n"
-    )
-
-
 def test_config_and_no_config_choose_explicitly(repo: Path) -> None:
     configure(repo, "rulesets: [iso9000]\n")  # broken: only used when not overridden
     assert check("agreements/clean.yaml", "--no-config", "-r", "policy.qr").exit_code == 0

@@ -12,13 +12,14 @@ module-wide ``PRE_COMMIT_HOME``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from qrules import __version__
 from qrules.config.scaffold import EXAMPLE, init_files
 from tests.helpers import REPO, run_cli
 
@@ -48,7 +49,16 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "GIT_COMMITTER_EMAIL": "tests@qrules.invalid",
     }
     home = tmp_path_factory.mktemp("pre-commit-home")
-    return {**os.environ, **identity, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    # `language: system` hooks run the qrules of this environment, as for a user who
+    # installed it where they commit.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {
+        **os.environ,
+        **identity,
+        "PATH": path,
+        "PRE_COMMIT_HOME": str(home),
+        "PRE_COMMIT_COLOR": "never",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +112,11 @@ def try_repo(
     )
 
 
-def use_hook(work: Path, hook_repo: tuple[Path, str]) -> None:
-    """A .pre-commit-config.yaml in ``work`` that runs the hook from the copy under test."""
+def use_hook(work: Path, hook_repo: tuple[Path, str], *hook_ids: str) -> None:
+    """A .pre-commit-config.yaml in ``work`` that runs hooks from the copy under test."""
     path, commit = hook_repo
-    config = f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n      - id: qrules\n"
+    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids or ("qrules",))
+    config = f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n{hooks}"
     add(work, {".pre-commit-config.yaml": config})
 
 
@@ -172,8 +183,12 @@ def test_with_a_configuration_the_hook_uses_its_rulesets_and_fail_on(
         },
     )
     use_hook(work, hook_repo)
-    passing = run(work, env, "--files", "clean.yaml", "warning.yaml", ".qrules.yaml")
+    passing = run(work, env, "--files", "clean.yaml", "warning.yaml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
+    # A changed configuration re-checks every agreement it covers.
+    rechecked = run(work, env, "--files", ".qrules.yaml")
+    assert rechecked.returncode == 1, rechecked.stdout + rechecked.stderr
+    assert "conflicting.yaml:32:3: error QS-AUDIT " in rechecked.stdout
     failing = run(work, env, "--files", *files)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "conflicting.yaml:32:3: error QS-AUDIT " in failing.stdout
@@ -181,24 +196,63 @@ def test_with_a_configuration_the_hook_uses_its_rulesets_and_fail_on(
     assert "ISO9001" not in failing.stdout
 
 
-def test_init_then_pre_commit_run_all_files(
-    hook_repo: tuple[Path, str], work: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+def test_init_then_pre_commit_run_all_files_works_on_the_first_try(
+    work: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, commit = hook_repo
+    """The configuration `qrules init` writes runs as written: local hooks, the installed
+    qrules, nothing fetched."""
     monkeypatch.chdir(work)
     assert run_cli("init").exit_code == 0
-    config = work / ".pre-commit-config.yaml"
-    # The generated file names the published project; here it is the copy under test.
-    text = config.read_text(encoding="utf-8")
-    assert "repo: https://github.com/qrules/qrules\n" in text
-    text = text.replace("https://github.com/qrules/qrules", str(path))
-    config.write_text(text.replace(f"rev: v{__version__}", f"rev: {commit}"), encoding="utf-8")
     git("add", ".", cwd=work)
-
     done = run(work, env, "--all-files")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Passed" in done.stdout
+    for name in ("qrules check", "qrules lint", "qrules fmt --check", "qrules test"):
+        assert re.search(rf"^{re.escape(name)} .*(Passed|Skipped)$", done.stdout, re.M), done.stdout
     add(work, {"agreements/bad.yaml": NO_AUDIT})
     done = run(work, env, "--all-files")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"agreements/bad.yaml:{NO_AUDIT_LINE}:3: error ISO9001-8.4.3-f " in done.stdout
+
+
+def test_a_changed_ruleset_rechecks_every_agreement_and_its_tests(
+    work: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(work)
+    assert run_cli("init", "--ruleset", "ours").exit_code == 0
+    git("add", ".", cwd=work)
+    assert run(work, env, "--all-files").returncode == 0
+    policy = work / "rulesets/ours/ours.qr"
+    # The policy now wants a shorter audit notice than the untouched example gives.
+    stricter = "require audits.right_to_audit == true and audits.notice <= 5 days"
+    policy.write_text(policy.read_text().replace("require audits.right_to_audit == true", stricter))
+    git("add", ".", cwd=work)
+    done = run(work, env, "--files", "rulesets/ours/ours.qr")
+    assert done.returncode == 1, done.stdout + done.stderr
+    notice = EXAMPLE_TEXT.splitlines().index("  notice: 10 days") + 1
+    assert f"agreements/example.yaml:{notice}:3: error OURS-AUDIT " in done.stdout  # re-checked
+    assert "rulesets/ours/tests/pass.yaml:" not in done.stdout  # a rule test is no agreement
+    assert "FAILED rulesets/ours/tests/pass.yaml" in done.stdout  # but its tests ran
+    assert "unexpected OURS-AUDIT" in done.stdout
+
+
+def test_the_published_lint_fmt_and_test_hooks(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    policy = (QUICKSTART / "policy.qr").read_text(encoding="utf-8")
+    add(
+        work,
+        {
+            ".qrules.yaml": "rulesets: [policy/policy.qr]\n",
+            "policy/policy.qr": policy.replace("  require audits", "  require   audits"),
+            "policy/tests/pass.yaml": "# expect: none\n"
+            + (QUICKSTART / "clean.yaml").read_text(encoding="utf-8"),
+        },
+    )
+    use_hook(work, hook_repo, "qrules-lint", "qrules-fmt", "qrules-test")
+    done = run(work, env, "--all-files")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"^qrules lint \(rulesets\)\.+Failed$", done.stdout, re.M), done.stdout
+    assert "policy/policy.qr:25:1: warning missing-ref QS-PARTS cites no source" in done.stdout
+    assert re.search(r"^qrules fmt --check \(rulesets\)\.+Failed$", done.stdout, re.M)
+    assert "would reformat policy/policy.qr" in done.stdout
+    assert re.search(r"^qrules test \(rule tests\)\.+Passed$", done.stdout, re.M)
