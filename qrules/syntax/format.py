@@ -44,7 +44,7 @@ def format_ast(syntax: ast.RulesetFile) -> str:
 def scan_comments(text: str) -> list[Comment]:
     """Every ``#`` comment outside strings and regular expressions."""
     comments: list[Comment] = []
-    lines = text.splitlines()
+    lines = text.split("\n")  # as Lark counts lines: U+0085 or U+2028 in a string is no break
     for number, line in enumerate(lines, start=1):
         column = _comment_start(line)
         if column is not None:

@@ -32,7 +32,8 @@ def test_several_reports_from_one_run(tmp_path: Path) -> None:
 def test_format_and_output_still_write_the_main_report(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     result = check_quickstart("--format", "json", "--output", str(target))
-    assert (result.exit_code, result.output) == (1, "")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("3 agreements checked: 1 passed, 2 failed")  # the summary
     assert json.loads(target.read_text())["summary"]["documents"] == 3
 
 
