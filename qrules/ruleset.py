@@ -185,9 +185,11 @@ def read_ruleset_hashed(path: Path) -> tuple[str, str]:
 
 
 def display_path(path: Path) -> str:
-    """A ruleset's path as people read it: relative, and the same on every machine."""
+    """A ruleset's path as people read it: relative, and the same on every machine; a
+    built-in one as ``rulesets/NAME/...`` even where the package is installed below the
+    current folder (a project's own virtualenv), never by the installed package's path."""
     absolute = path.resolve()
-    for base in (Path.cwd(), rulesets_dir().resolve().parent):
+    for base in (rulesets_dir().resolve().parent, Path.cwd()):
         if absolute.is_relative_to(base):
             return absolute.relative_to(base).as_posix()
     return str(path)

@@ -61,3 +61,24 @@ def test_installed_wheel_resolves_builtin_rulesets_outside_the_repo(
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1), result.stderr
     assert "agreement checked" in result.stdout
+
+
+def test_installed_wheel_shows_ruleset_paths_as_people_know_them(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """explain and doc name a built-in ruleset by its place among the built-in rulesets,
+    never by the installed package's path."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    for command in (["explain", "ISO9001-8.4.3-f"], ["doc", "iso9001"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "qrules", *command],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={"PYTHONPATH": str(site)},
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "rulesets/iso9001/iso9001.qr" in result.stdout
+        assert str(site) not in result.stdout and "_data" not in result.stdout

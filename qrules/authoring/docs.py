@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qrules.authoring.doc_parts import markdown_template, template_parts, tier_rows
 from qrules.authoring.testing import read_header
 from qrules.errors import UsageError
 from qrules.ruleset import Ruleset, read_ruleset_text
 from qrules.syntax import ast
-from qrules.syntax.format import expr, tier
+from qrules.syntax.format import expr
 
 ITEM = re.compile(r"\s+[a-z]\)$")  # "8.4.3 f)" → "8.4.3"
 
@@ -162,17 +163,29 @@ def _markdown_node(node: ast.Rule | ast.Term, level: str) -> list[str]:
     if isinstance(node, ast.Rule):
         lines += [f"Requires: `{expr(r.condition)}`" for r in node.requires]
         if node.message is not None:
-            lines += ["", f"Message: {node.message.text}"]
+            message = markdown_template(node.message, node)
+            lines += ["", f"Message: {message[0]}", *message[1:]]
     else:
         lines += [f"Position on `{expr(node.at)}`:", ""]
-        lines += [f"- `{tier(t)}`" for t in node.tiers]
+        lines += ["| position | values | approval by | why |", "|---|---|---|---|"]
+        lines += [
+            f"| {row.position} | {_code(row.values) if row.written else row.values} | "
+            f"{_cell(row.approval)} | "
+            f"{_cell(row.reason)} |"
+            for row in tier_rows(node)
+        ]
     if node.hint is not None:
-        lines += ["", f"Hint: {node.hint.text}"]
+        hint = markdown_template(node.hint, node)
+        lines += ["", f"Hint: {hint[0]}", *hint[1:]]
     return [*lines, ""]
 
 
 def _anchor(rule_id: str) -> str:
     return re.sub(r"[^a-z0-9\-]", "", rule_id.lower())
+
+
+def _code(text: str) -> str:
+    return f"`{_cell(text)}`"
 
 
 def _cell(text: str) -> str:
@@ -198,17 +211,28 @@ def html_page(rulesets: tuple[Ruleset, ...], title: str) -> str:
 
 
 def _html_node(node: ast.Rule | ast.Term) -> dict[str, object]:
-    if isinstance(node, ast.Rule):
-        checks = [expr(r.condition) for r in node.requires]
-    else:
-        checks = [tier(t) for t in node.tiers]
-    return {
+    data: dict[str, object] = {
         "id": node.id,
         "anchor": _anchor(node.id),
         "title": node.title,
         "severity": node.severity,
         "refs": "; ".join(node.refs) or "no ref",
         "scope": scope_text(node),
-        "checks": checks,
-        "hint": node.hint.text if node.hint else None,
+        "hint": _html_template(node.hint, node),
     }
+    if isinstance(node, ast.Rule):
+        checks = [expr(r.condition) for r in node.requires]
+        return data | {
+            "checks": checks,
+            "at": None,
+            "tiers": [],
+            "message": _html_template(node.message, node),
+        }
+    return data | {"checks": [], "at": expr(node.at), "tiers": tier_rows(node), "message": None}
+
+
+def _html_template(template: ast.Template | None, node: ast.Rule | ast.Term) -> object:
+    if template is None:
+        return None
+    parts, placeholders = template_parts(template, node)
+    return {"parts": parts, "placeholders": placeholders}

@@ -30,6 +30,7 @@ COMMANDS = {
     "fmt": ("qrules.cli.authoring", "fmt"),
     "explain": ("qrules.cli.authoring", "explain"),
     "doc": ("qrules.cli.authoring", "doc"),
+    "rulesets": ("qrules.cli.rulesets", "rulesets"),
     "sample": ("qrules.cli.sample", "sample"),
     "negotiate": ("qrules.cli.negotiate", "negotiate"),
 }

@@ -229,6 +229,7 @@ def explain(rule_id: str, rulesets: tuple[str, ...], schema: str | None) -> int:
     type=click.Choice(["markdown", "html"]),
     default="markdown",
     show_default=True,
+    help="markdown (docs/rulesets.md is one) or html: one self-contained page.",
 )
 @click.option("--title", help="Page title (default: the ruleset's own, or 'Built-in rulesets').")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")

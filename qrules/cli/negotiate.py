@@ -53,6 +53,9 @@ def _parties(
     "output_format",
     type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
+    show_default=True,
+    help="text for the terminal; json for tools; markdown a memo per field; html one page "
+    "with a band chart per ordered field.",
 )
 @click.option(
     "--audience",

@@ -68,16 +68,31 @@ class Analysis:
 
 @click.command("sample")
 @click.option("--lot", metavar="N", help="Lot size in units (also for --model hypergeometric).")
-@click.option("--level", metavar="L", help="Inspection level: I, II, III, S-1, S-2, S-3, S-4.")
+@click.option(
+    "--level", metavar="[I|II|III|S-1|S-2|S-3|S-4]", help="Inspection level (general or special)."
+)
 @click.option("--aql", metavar="A", help="AQL in percent, from the ISO 2859-1 series (e.g. 1.0).")
-@click.option("--mode", metavar="MODE", help="normal (default), tightened or reduced inspection.")
+@click.option(
+    "--mode",
+    metavar="[normal|tightened|reduced]",
+    help="Inspection severity (ISO 2859-1 switching). Default: normal.",
+)
 @click.option("--n", "n", metavar="N", help="Sample size of a plan you already have.")
 @click.option("--ac", metavar="C", help="Acceptance number of a plan you already have.")
 @click.option("--at", multiple=True, metavar="P", help="p in percent (1.5 or 1.5%); repeatable.")
 @click.option("--lq", metavar="P", help="Limiting quality in percent [default: p where Pa = 10%].")
-@click.option("--model", metavar="MODEL", help="binomial, poisson or hypergeometric.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output."
+    "--model",
+    metavar="[binomial|poisson|hypergeometric]",
+    help="OC model. Default: binomial, or poisson for AQLs above 10; hypergeometric needs --lot.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the plan, OC table and risks; json: the same for tools.",
 )
 @click.option(
     "--svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the OC chart (SVG)."

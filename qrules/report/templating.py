@@ -32,4 +32,14 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["thousands"] = "{:,}".format  # 3,000 agreements
+    environment.filters["code"] = _code_spans
     return environment
+
+
+def _code_spans(text: str) -> Any:
+    """Text with its `backticked` parts as <code>, everything escaped first."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))

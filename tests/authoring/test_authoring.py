@@ -332,7 +332,7 @@ def test_doc_markdown_groups_rules_by_clause(write: Write) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "# demo: Demo"
     assert "## ISO 9001:2015 8.4.3" in lines and "## QP-7" in lines
-    assert '- `accept <= 1.0 approval "Quality Director"`' in lines
+    assert "| Acceptable with approval | `<= 1.0` | Quality Director |  |" in lines
 
 
 def test_doc_html_is_well_formed(write: Write, tmp_path: Path) -> None:

@@ -1,0 +1,104 @@
+"""What ``qrules doc`` says to a reader who does not write rules: a term's tiers as a table
+(what is preferred, what is acceptable with whose approval, what is rejected and why), and a
+message or hint with each ``{...}`` placeholder named and described."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qrules.syntax import ast
+from qrules.syntax.format import condition, expr
+
+
+@dataclass(frozen=True)
+class TierRow:
+    position: str  # Preferred | Acceptable with approval | Acceptable | Rejected
+    values: str  # the condition as written, or what is left after the earlier tiers
+    approval: str
+    reason: str
+    written: bool = True  # values is a condition as written (shown as code)
+
+
+def tier_rows(term: ast.Term) -> list[TierRow]:
+    rows = []
+    for index, tier in enumerate(term.tiers):
+        if tier.condition is not None:
+            values = condition(tier.condition)
+        else:
+            values = "any other value" if index else "any value"
+        rows.append(
+            TierRow(
+                _position(tier),
+                values,
+                tier.approval or "",
+                tier.reason or "",
+                tier.condition is not None,
+            )
+        )
+    return rows
+
+
+def _position(tier: ast.Tier) -> str:
+    if tier.kind == "prefer":
+        return "Preferred"
+    if tier.kind == "accept":
+        return "Acceptable with approval" if tier.approval else "Acceptable (a fallback)"
+    return "Rejected"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    label: str  # what the text shows in place of {...}
+    meaning: str  # what it stands for, in words; `code` where it names fields
+
+
+def template_parts(
+    template: ast.Template, node: ast.Rule | ast.Term
+) -> tuple[list[str | Placeholder], list[Placeholder]]:
+    """The template as text and placeholders, and each distinct placeholder once."""
+    elements = _elements(node)
+    lets = {let.name for let in node.lets} if isinstance(node, ast.Rule) else set()
+    parts: list[str | Placeholder] = []
+    seen: dict[str, Placeholder] = {}
+    for part in template.parts:
+        if isinstance(part, str):
+            parts.append(part)
+            continue
+        written = expr(part)
+        if written not in seen:
+            described = _describe(part, elements, lets)
+            if any(other.label == described.label for other in seen.values()):
+                described = Placeholder(written, described.meaning)  # two `notification`s
+            seen[written] = described
+        parts.append(seen[written])
+    return parts, list(seen.values())
+
+
+def markdown_template(template: ast.Template, node: ast.Rule | ast.Term) -> list[str]:
+    """The text with ‹placeholders›, then what each one stands for."""
+    parts, placeholders = template_parts(template, node)
+    text = "".join(p if isinstance(p, str) else f"‹{p.label}›" for p in parts)
+    return [text] + [f"  - ‹{p.label}›: {p.meaning}" for p in placeholders]
+
+
+def _elements(node: ast.Rule | ast.Term) -> dict[str, str]:
+    """Element variables of the rule's quantifiers: name → the list they range over."""
+    if not isinstance(node, ast.Rule):
+        return {}
+    found = {}
+    for require in node.requires:
+        if isinstance(require.condition, (ast.Quantifier, ast.Count)):
+            found[require.condition.var] = expr(require.condition.iterable)
+    return found
+
+
+def _describe(node: ast.Expr, elements: dict[str, str], lets: set[str]) -> Placeholder:
+    written = expr(node)
+    if isinstance(node, ast.Path) and node.root in elements:
+        rest = written[len(node.root) + 1 :] or "value"
+        return Placeholder(rest, f"the `{rest}` of each entry of `{elements[node.root]}`")
+    if isinstance(node, ast.Path) and node.root in lets:
+        return Placeholder(written, f"`{written}`, computed by the rule (`let {node.root}`)")
+    if isinstance(node, ast.Path):
+        return Placeholder(written.rsplit(".", 1)[-1], f"the agreement's `{written}`")
+    return Placeholder(written, f"the value of `{written}`, computed from the agreement")
