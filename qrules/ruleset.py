@@ -7,12 +7,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from qrules.compile import Compiled, Compiler, compile_rule, compile_term
+from qrules.compile import (
+    Compiled,
+    Compiler,
+    ParamValue,
+    compile_constants,
+    compile_rule,
+    compile_term,
+)
 from qrules.errors import RulesetError, did_you_mean, source_context
 from qrules.fileio import Unreadable, read_source_hashed
 from qrules.limits import MAX_RULESET_BYTES
@@ -22,6 +29,7 @@ from qrules.syntax import ast
 from qrules.syntax.parser import parse_ruleset, too_large
 
 SchemaChoice = str | Path | None
+Params = Mapping[str, ParamValue]  # a run's values for the rulesets' params, by name
 
 
 @dataclass(frozen=True)
@@ -74,16 +82,20 @@ class Rulebook:
         return self.ids
 
 
-def load_ruleset(*specs: str | Path, schema: SchemaChoice = "auto") -> Rulebook:
+def load_ruleset(
+    *specs: str | Path, schema: SchemaChoice = "auto", params: Params | None = None
+) -> Rulebook:
     """Load built-in names, ``.qr`` files and folders into one :class:`Rulebook`.
 
     ``schema``: the run's agreement schema (``--schema``, ``.qrules.yaml``); ``"auto"``
-    leaves it to the rulesets' ``schema`` headers, then to the built-in schema.
+    leaves it to the rulesets' ``schema`` headers, then to the built-in schema. ``params``:
+    the run's values for the rulesets' ``param``s, each of which some ruleset must declare.
     """
     files: list[Path] = []
     for spec in specs:
         files.extend(f for f in resolve(spec) if f not in files)
-    rulesets = tuple(load_file(path, schema) for path in files)
+    rulesets = tuple(load_file(path, schema, params or {}) for path in files)
+    _check_params(rulesets, params or {})
     _check_unique_ids(rulesets)
     chosen = _document_schema(rulesets) if schema == "auto" else schema
     return Rulebook(rulesets, None if chosen == "none" else chosen)
@@ -125,9 +137,9 @@ def _builtin(name: str) -> Path:
     raise RulesetError(f"no ruleset named {name!r} and no such file", source=name, hint=hint)
 
 
-def load_file(path: Path, schema: SchemaChoice = "auto") -> Ruleset:
+def load_file(path: Path, schema: SchemaChoice = "auto", params: Params | None = None) -> Ruleset:
     text, digest = read_ruleset_hashed(path)
-    compiled = compile_text(text, display_path(path), path.parent, schema)
+    compiled = compile_text(text, display_path(path), path.parent, schema, params)
     return replace(compiled, file=path, sha256=digest)
 
 
@@ -148,6 +160,14 @@ def _document_schema(rulesets: tuple[Ruleset, ...]) -> SchemaChoice:
             hint="give the run one schema: --schema FILE, or `schema:` in .qrules.yaml",
         )
     return declared[0].declared_schema if declared else "auto"
+
+
+def _check_params(rulesets: tuple[Ruleset, ...], params: Params) -> None:
+    declared = {c.name for r in rulesets for c in r.syntax.constants if c.param}
+    for name, given in params.items():
+        if name not in declared:
+            hint = did_you_mean(name, sorted(declared)) or "the rulesets of this run declare none"
+            raise given.error(f"no ruleset of this run has a param `{name}`", hint)
 
 
 def _same_schema(one: str | None, other: str | None) -> bool:
@@ -200,6 +220,7 @@ def compile_text(
     source: str = "<string>",
     folder: Path | None = None,
     schema: SchemaChoice = "auto",
+    params: Params | None = None,
 ) -> Ruleset:
     """Parse and compile one ruleset's text; ``folder`` anchors a relative ``schema`` path.
 
@@ -212,6 +233,7 @@ def compile_text(
     chosen = (declared or str(schema_path())) if schema == "auto" else schema
     used = None if chosen in (None, "none") else str(chosen)
     compiler = Compiler(source, text, _schema_roots(used, syntax, source, used == declared))
+    compile_constants(compiler, syntax.constants, params or {})
     checks = tuple(
         compile_rule(compiler, s, syntax.name)
         if isinstance(s, ast.Rule)

@@ -26,7 +26,7 @@ from qrules.document import SUFFIXES, load_document
 from qrules.engine import check, decided_tiers
 from qrules.errors import QrulesError, UsageError
 from qrules.model.values import parse_date
-from qrules.ruleset import Rulebook, SchemaChoice, display_path, load_ruleset, resolve
+from qrules.ruleset import Params, Rulebook, SchemaChoice, display_path, load_ruleset, resolve
 from qrules.syntax import ast
 
 DIRECTIVE = re.compile(r"^\s*#\s*(expect|today)\s*:\s*(.*?)\s*$")
@@ -137,11 +137,17 @@ def test_folders(specs: list[str]) -> Iterator[tuple[str, Path]]:
         yield spec, files[0].parent / "tests"
 
 
-def run_suite(spec: str, tests: Path, today: dt.date, schema: SchemaChoice = "auto") -> SuiteResult:
-    """Run one ruleset's tests; ``schema``: the run's choice, as for ``check``."""
+def run_suite(
+    spec: str,
+    tests: Path,
+    today: dt.date,
+    schema: SchemaChoice = "auto",
+    params: Params | None = None,
+) -> SuiteResult:
+    """Run one ruleset's tests; ``schema`` and ``params``: the run's, as for ``check``."""
     suite = SuiteResult(display_path(Path(spec)) if Path(spec).exists() else spec)
     try:
-        rules = load_ruleset(spec, schema=schema)
+        rules = load_ruleset(spec, schema=schema, params=params)
     except QrulesError as error:
         suite.error = error.render()
         return suite

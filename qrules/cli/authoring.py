@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import run_schema, schema_option
+from qrules.cli.choices import run_choices, run_options
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import QrulesError
@@ -42,7 +42,7 @@ FORMATS = ("text", "json")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the results to this file."
 )
-@schema_option
+@run_options
 @exits
 def test_command(
     rulesets: tuple[str, ...],
@@ -51,6 +51,7 @@ def test_command(
     output_format: str,
     output: str | None,
     schema: str | None,
+    params: tuple[Any, ...],
 ) -> int:
     """Run the annotated example agreements in each ruleset's tests/ folder.
 
@@ -72,8 +73,11 @@ def test_command(
         check_writable(output)
     day = today.date() if today else dt.date.today()
     specs = _own_rulesets(rulesets)
-    chosen = run_schema(schema, specs)
-    suites = [run_suite(spec, tests, day, chosen) for spec, tests in test_folders(specs)]
+    chosen = run_choices(schema, params, specs)
+    suites = [
+        run_suite(spec, tests, day, chosen.schema, chosen.params)
+        for spec, tests in test_folders(specs)
+    ]
     emit(render(suites, output_format, require_coverage), output)
     if output:
         passed, failed = totals(suites)
@@ -97,9 +101,11 @@ def test_command(
     show_default=True,
     help="text: file:line:col: severity check message; json: for tools.",
 )
-@schema_option
+@run_options
 @exits
-def lint(paths: tuple[str, ...], output_format: str, schema: str | None) -> int:
+def lint(
+    paths: tuple[str, ...], output_format: str, schema: str | None, params: tuple[Any, ...]
+) -> int:
     """Find mistakes in rulesets before anything runs.
 
     PATHS are .qr files, folders of them, or built-in ruleset names; default: the rulesets
@@ -111,13 +117,13 @@ def lint(paths: tuple[str, ...], output_format: str, schema: str | None) -> int:
     from qrules.ruleset import display_path, read_ruleset_text, resolve
 
     specs = _own_files(paths, "lint")
-    chosen = run_schema(schema, specs)
+    chosen = run_choices(schema, params, specs)
     located = {display_path(f): f for p in specs for f in resolve(p)}
     files = {shown: read_ruleset_text(path) for shown, path in located.items()}
     findings = [
         f
         for shown, text in files.items()
-        for f in lint_text(text, shown, located[shown].parent, chosen)
+        for f in lint_text(text, shown, located[shown].parent, chosen.schema, chosen.params)
     ]
     findings = sorted(findings + duplicate_ids(files) + conflicts(files))
     if output_format == "json":
@@ -209,13 +215,15 @@ def _write_formatted(path: Any, text: str) -> bool:
     help="Where to look. Repeatable. Default: the rulesets of the .qrules.yaml and every "
     "built-in ruleset.",
 )
-@schema_option
+@run_options
 @exits
-def explain(rule_id: str, rulesets: tuple[str, ...], schema: str | None) -> int:
+def explain(
+    rule_id: str, rulesets: tuple[str, ...], schema: str | None, params: tuple[Any, ...]
+) -> int:
     """Show a rule: title, severity, refs, scope, source with file:line, hint, test examples."""
     from qrules.authoring import docs as ruledoc
 
-    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets, schema, with_builtins=True))
+    entry = ruledoc.find(rule_id, _rulesets_for_docs(rulesets, schema, params, with_builtins=True))
     click.echo(ruledoc.explain(entry), nl=False)
     return EXIT_OK
 
@@ -233,7 +241,7 @@ def explain(rule_id: str, rulesets: tuple[str, ...], schema: str | None) -> int:
 )
 @click.option("--title", help="Page title (default: the ruleset's own, or 'Built-in rulesets').")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
-@schema_option
+@run_options
 @exits
 def doc(
     rulesets: tuple[str, ...],
@@ -241,6 +249,7 @@ def doc(
     title: str | None,
     output: str | None,
     schema: str | None,
+    params: tuple[Any, ...],
 ) -> int:
     """Write a reference page for rulesets: rules grouped by the clause they cite.
 
@@ -252,7 +261,7 @@ def doc(
 
     if output:
         check_writable(output)  # before the rulesets load
-    loaded = _rulesets_for_docs(rulesets, schema)
+    loaded = _rulesets_for_docs(rulesets, schema, params)
     if title is None and len(loaded) != 1:
         title = "Built-in rulesets" if not rulesets else "Rulesets"
     if output_format == "html":
@@ -264,7 +273,10 @@ def doc(
 
 
 def _rulesets_for_docs(
-    specs: tuple[str, ...], schema: str | None, with_builtins: bool = False
+    specs: tuple[str, ...],
+    schema: str | None,
+    params: tuple[Any, ...],
+    with_builtins: bool = False,
 ) -> tuple[Any, ...]:
     """The rulesets named; else the configuration's (with the built-in ones for lookups),
     else the built-in ones."""
@@ -272,13 +284,13 @@ def _rulesets_for_docs(
     from qrules.resources import rulesets_dir
     from qrules.ruleset import load_ruleset
 
-    chosen = run_schema(schema, specs)
+    chosen = run_choices(schema, params, specs)
     if not specs:
         config = nearest_config()
         builtins = (str(rulesets_dir()),)
         configured = config.rulesets if config else ()
         specs = (*configured, *builtins) if with_builtins or not configured else configured
-    return load_ruleset(*specs, schema=chosen).rulesets
+    return load_ruleset(*specs, schema=chosen.schema, params=chosen.params).rulesets
 
 
 def _own_files(given: tuple[str, ...], command: str) -> list[str]:

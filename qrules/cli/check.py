@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import given_file, schema_option
+from qrules.cli.choices import given_file, run_options
 from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.model.findings import SEVERITIES
@@ -72,7 +72,7 @@ def _parse_reports(
     help="Lowest severity that makes the check fail (exit 1). Default: the configuration's, "
     "else error.",
 )
-@schema_option
+@run_options
 @click.option(
     "--config",
     "config_file",
@@ -144,6 +144,7 @@ def check(
     reports: list[tuple[str, str]],
     fail_on: str | None,
     schema: str | None,
+    params: tuple[Any, ...],
     config_file: str | None,
     no_config: bool,
     agreements_only: bool,
@@ -176,7 +177,9 @@ def check(
     runs = [
         (
             found,
-            configuration.settings(found, rulesets=rulesets, fail_on=fail_on, schema=schema),
+            configuration.settings(
+                found, rulesets=rulesets, fail_on=fail_on, schema=schema, params=params
+            ),
             _files(group, found, agreements_only),
         )
         for found, group in _groups(paths, config_file, no_config)
@@ -222,6 +225,7 @@ def _check(settings: Any, files: list[str], today: dt.datetime | None, jobs: int
         files,
         today=today.date() if today else None,
         schema=settings.schema,
+        params=settings.params,
         fail_on=settings.fail_on,
         jobs=jobs,
     )

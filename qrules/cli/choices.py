@@ -1,12 +1,13 @@
 """What every command that loads rulesets takes from the command line and the nearest
-``.qrules.yaml`` alike: the agreement schema (``--schema``) and the rulesets' parameters
-(``--param``). One precedence for ``check``, ``test``, ``lint``, ``explain``, ``doc`` and
-``negotiate``: the command line, then the configuration, then the rulesets' own headers
-and defaults."""
+``.qrules.yaml`` alike: the agreement schema (``--schema``) and values for the rulesets'
+parameters (``--param``). One precedence for ``check``, ``test``, ``lint``, ``explain``,
+``doc`` and ``negotiate``: the command line, then the configuration, then the rulesets' own
+headers and defaults."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
@@ -17,22 +18,75 @@ SCHEMA_HELP = (
     "Agreement schema: a JSON Schema file, none, or auto (the rulesets' own `schema`, else "
     "the built-in one for `agreement: qrules/v1`). Default: the configuration's, else auto."
 )
+PARAM_HELP = (
+    "A value for a ruleset's `param NAME`, written as in a ruleset (180 days, 95%, 3, "
+    "\"text\", true), of the param's type. Repeatable; wins over the configuration's params."
+)
+
+
+def _read_params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from qrules.compile import ParamValue, literal_value
+    from qrules.compile.constants import NOT_LITERAL
+    from qrules.errors import QrulesError
+    from qrules.syntax.parser import parse_expression
+
+    read = []
+    for text in values:
+        name, sep, written = text.partition("=")
+        if not sep or not name.strip() or not written.strip():
+            raise click.BadParameter(f"{text!r} is not NAME=VALUE, e.g. NOTICE=180 days")
+        try:
+            value = literal_value(parse_expression(written, "--param"))
+        except QrulesError:
+            value = NOT_LITERAL
+        if value is NOT_LITERAL:
+            raise click.BadParameter(
+                f"{written!r} is not a value: write it as in a ruleset (180 days, 95%, "
+                '"text", true, [1, 2])'
+            )
+        read.append(ParamValue(name.strip(), value, "--param"))
+    return tuple(read)
 
 
 def schema_option(command: F) -> F:
     return click.option("--schema", metavar="auto|none|FILE", help=SCHEMA_HELP)(command)
 
 
-def run_schema(schema: str | None, paths: Sequence[str], found: Any = ...) -> str | None:
-    """The run's schema choice: ``--schema``, else the configuration's, else ``"auto"``
-    (None: no schema). ``found``: the configuration already read, if the caller has it."""
+def param_option(command: F) -> F:
+    return click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_read_params,
+        help=PARAM_HELP,
+    )(command)
+
+
+def run_options(command: F) -> F:
+    """``--schema`` and ``--param``."""
+    return schema_option(param_option(command))
+
+
+@dataclass(frozen=True)
+class Choices:
+    schema: str | None  # a file, None for none, or "auto"
+    params: dict[str, Any] = field(default_factory=dict)  # ParamValue by name
+
+
+def run_choices(
+    schema: str | None, params: Sequence[Any], paths: Sequence[str], found: Any = ...
+) -> Choices:
+    """The run's schema and params: the command line's, else the configuration's, else
+    ``"auto"`` and none. ``found``: the configuration already read, if the caller has it."""
     from qrules import config as configuration
 
     given_file(schema)
     if found is ...:
         path = configuration.discover([p for p in paths if _is_path(p)])
         found = configuration.load_config(path) if path else None
-    return configuration.settings(found, schema=schema).schema
+    chosen = configuration.settings(found, schema=schema, params=params)
+    return Choices(chosen.schema, dict(chosen.params))
 
 
 def _is_path(spec: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import run_schema, schema_option
+from qrules.cli.choices import run_choices, run_options
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.compile import CompiledTerm
@@ -81,7 +81,7 @@ def _parties(
     help="With DRAFT: write a copy of it with the suggested value at each field whose value "
     "lies outside the zone (comments and layout kept); DRAFT itself is never changed.",
 )
-@schema_option
+@run_options
 @exits
 def negotiate(
     draft: str | None,
@@ -93,6 +93,7 @@ def negotiate(
     weight_files: tuple[str, ...],
     proposal: str | None,
     schema: str | None,
+    params: tuple[Any, ...],
 ) -> int:
     """Where the parties' positions overlap, where they deadlock, and what closes the gap.
 
@@ -113,8 +114,9 @@ def negotiate(
             "negotiating needs two parties or more", hint="repeat --party NAME=RULESET"
         )
     every = [spec for specs in parties.values() for spec in specs] + list(shared)
-    chosen = run_schema(schema, [*every, *([draft] if draft else [])])
-    books = {name: load_ruleset(*specs, schema=chosen) for name, specs in parties.items()}
+    chosen = run_choices(schema, params, [*every, *([draft] if draft else [])])
+    options: dict[str, Any] = {"schema": chosen.schema, "params": chosen.params}
+    books = {name: load_ruleset(*specs, **options) for name, specs in parties.items()}
     for name, book in books.items():
         if not any(isinstance(c, CompiledTerm) for c in book.checks):
             raise UsageError(
@@ -122,7 +124,7 @@ def negotiate(
                 source=", ".join(parties[name]),
                 hint='write its positions as `term ID "title" at PATH` with prefer/accept/reject',
             )
-    analysis = analyse(books, load_ruleset(*shared, schema=chosen) if shared else None)
+    analysis = analyse(books, load_ruleset(*shared, **options) if shared else None)
     weights = _weights(weight_files, analysis) if weight_files else {}
     declared = [b.schema for b in books.values() if b.schema != "auto"]
     drafts = _draft_values(analysis, draft, declared[0] if declared else "auto") if draft else {}

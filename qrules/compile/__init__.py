@@ -5,9 +5,11 @@
 evaluation sees.
 """
 
+from qrules.compile.constants import ParamValue, compile_constants, literal_value
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
-from qrules.compile.expressions import MISSING_HOLE, RESERVED, UNKNOWN_HOLE, Compiler
+from qrules.compile.expressions import MISSING_HOLE, UNKNOWN_HOLE, Compiler
 from qrules.compile.operators import BINARY_OPERATORS
+from qrules.compile.paths import RESERVED
 from qrules.compile.regex import RegexProblem, compile_regex, regex_program
 from qrules.compile.rules import (
     Compiled,
@@ -35,12 +37,15 @@ __all__ = [
     "Env",
     "Located",
     "MissingField",
+    "ParamValue",
     "RegexProblem",
     "RuleInfo",
     "ValueFn",
+    "compile_constants",
     "compile_regex",
     "compile_rule",
     "compile_term",
     "dotted",
+    "literal_value",
     "regex_program",
 ]

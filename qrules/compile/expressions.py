@@ -8,42 +8,24 @@ one place that catches it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
-from qrules.compile.operators import BINARY_OPERATORS, boolean, negate, step_into
+from qrules.compile.operators import BINARY_OPERATORS, boolean, negate
+from qrules.compile.paths import Paths
 from qrules.compile.regex import compile_regex
-from qrules.errors import RulesetError, did_you_mean, source_context
-from qrules.model.paths import DocPath, dotted
+from qrules.errors import did_you_mean
+from qrules.model.paths import DocPath
 from qrules.model.values import show, type_name
 from qrules.stdlib.core import FUNCTIONS, EvalError
 from qrules.syntax import ast
 
-RESERVED = {"and", "or", "not", "in", "contains", "matches", "where", "true", "false", "null"}
-
-
 SPECIAL_FUNCTIONS = {"exists": (1, 1), "today": (0, 0)}
 
 
-class Compiler:
+class Compiler(Paths):
     """Compiles the expressions of one ruleset file; errors point into that file."""
-
-    def __init__(self, source: str, text: str, roots: frozenset[str] | None) -> None:
-        self.source = source
-        self.text = text
-        self.roots = roots  # top-level fields the schema knows; None when there is no schema
-
-    def error(self, message: str, span: ast.Span, hint: str | None = None) -> RulesetError:
-        return RulesetError(
-            message,
-            source=self.source,
-            line=span.line or None,
-            column=span.column or None,
-            hint=hint,
-            context=source_context(self.text, span.line, span.column) if span.line else None,
-        )
 
     # ------------------------------------------------------------------ values
     def value(self, node: ast.Expr, bound: frozenset[str]) -> ValueFn:
@@ -144,7 +126,7 @@ class Compiler:
             raise self.error(
                 "`exists` takes a field path, such as exists(audits.notice)", node.span
             )
-        if node.root in bound and not node.segments:
+        if (node.root in bound or node.root in self.constants) and not node.segments:
             # A bound name always has a value (the element, or what the `let` computed).
             raise self.error(
                 f"`exists({node.root})` is always true: `{node.root}` is a name the rule "
@@ -191,62 +173,6 @@ class Compiler:
             return total
 
         return count
-
-    # ------------------------------------------------------------------ paths
-    def located(self, node: ast.Path, bound: frozenset[str]) -> Callable[[Env], Located]:
-        """A path's value with the document path it was read from (None for computed values)."""
-        if node.root in RESERVED:
-            raise self.error(f"`{node.root}` is a keyword and cannot start a field path", node.span)
-        if node.root not in bound:
-            self._check_root(node)
-        steps: list[str | ValueFn] = [
-            s.name if isinstance(s, ast.Field) else self.value(s.index, bound)
-            for s in node.segments
-        ]
-        root, is_bound = node.root, node.root in bound
-
-        def locate(env: Env) -> Located:
-            value, path = env.bindings[root] if is_bound else step_into(env.document, (), root)
-            for step in steps:
-                key = step if isinstance(step, str) else step(env)
-                value, path = step_into(value, path, key)
-            if path is not None:
-                env.trace.append(path)
-            return value, path
-
-        return locate
-
-    def _check_root(self, node: ast.Path) -> None:
-        if self.roots is None or node.root in self.roots or node.root.startswith(("x_", "x-")):
-            return
-        close = difflib.get_close_matches(node.root, sorted(self.roots), n=1)
-        hint = f"did you mean `{close[0]}`?" if close else "bind it with `let` first"
-        raise self.error(
-            f"undefined name `{node.root}`: not a field of the agreement schema nor a `let`",
-            node.span,
-            hint,
-        )
-
-    def elements(self, node: ast.Expr, bound: frozenset[str]) -> Callable[[Env], Iterator[Located]]:
-        """The items of a list, each with its own document path when it has one."""
-        if isinstance(node, ast.Path):
-            locate = self.located(node, bound)
-        else:
-            compute = self.value(node, bound)
-
-            def locate(env: Env) -> Located:
-                return compute(env), None
-
-        def elements(env: Env) -> Iterator[Located]:
-            items, path = locate(env)
-            if not isinstance(items, list):
-                where = f"{dotted(path)} " if path else ""
-                raise EvalError(f"{where}is a {type_name(items)}, not a list")
-            env.visit(len(items))
-            for i, item in enumerate(items):
-                yield item, (None if path is None else (*path, i))
-
-        return elements
 
     # ------------------------------------------------------------------ checks (with blame)
     def check(self, node: ast.Expr, bound: frozenset[str]) -> CheckFn:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from qrules.compile import ParamValue
 from qrules.config.discover import discover, display
 from qrules.config.model import (
     CONFIG_NAME,
@@ -26,6 +27,7 @@ from qrules.document.model import Document
 from qrules.document.read import read_text
 from qrules.errors import UsageError, did_you_mean, source_context
 from qrules.model.paths import DocPath
+from qrules.model.values import read_untyped
 from qrules.resources import config_schema_path
 
 _RELATIVE = f"paths are relative to the folder of {CONFIG_NAME}"
@@ -91,6 +93,7 @@ class _Reader:
                 self.path_override(index, entry)
                 for index, entry in enumerate(self.data.get("overrides", []))
             ),
+            params=tuple(self.param(name, value) for name, value in self.params()),
             text=self.text,
         )
 
@@ -145,6 +148,16 @@ class _Reader:
             )
         return display(candidate)
 
+    def params(self) -> list[tuple[str, Any]]:
+        return list(self.data.get("params", {}).items())
+
+    def param(self, name: str, value: Any) -> ParamValue:
+        """A param's value, read as a ruleset literal reads (``"90 days"`` is a duration),
+        located for the error a wrong name or type gets when the rulesets load."""
+        line, column = self.document.locate(("params", name))[1]
+        context = source_context(self.text, line, column) or None
+        return ParamValue(name, _typed(value), self.document.path, line, column, context)
+
     def glob(self, pattern: str, at: DocPath) -> Glob:
         if ".." in pattern.split("/"):
             raise self.error(
@@ -172,3 +185,11 @@ class _Reader:
             )
         line, column = self.document.locate(at)[1]
         return RuleOverride(rule, body["reason"], severity, disabled, line, column)
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, str):
+        return read_untyped(value)
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return value

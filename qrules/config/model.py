@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from qrules.compile import ParamValue
 
 CONFIG_NAME = ".qrules.yaml"
 DEFAULT_RULESETS = ("iso9001",)
@@ -65,6 +67,7 @@ class Config:
     exclude: tuple[Glob, ...] = ()
     rules: tuple[RuleOverride, ...] = ()
     overrides: tuple[PathOverride, ...] = ()
+    params: tuple[ParamValue, ...] = ()  # values for the rulesets' params
     text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -109,6 +112,7 @@ class Settings:
     fail_on: str
     schema: str | None  # None: no schema
     config: Config | None = None
+    params: Mapping[str, ParamValue] = field(default_factory=dict)
 
 
 def settings(
@@ -117,12 +121,16 @@ def settings(
     rulesets: Sequence[str] = (),
     fail_on: str | None = None,
     schema: str | None = None,
+    params: Sequence[ParamValue] = (),
 ) -> Settings:
-    """Command-line values win over the configuration, which wins over the defaults."""
+    """Command-line values win over the configuration, which wins over the defaults
+    (``--param`` over ``params:``, one param at a time)."""
     chosen_schema = schema or (config.schema if config else None) or "auto"
+    given = [*(config.params if config else ()), *params]
     return Settings(
         rulesets=tuple(rulesets) or (config.rulesets if config else ()) or DEFAULT_RULESETS,
         fail_on=fail_on or (config.fail_on if config else None) or "error",
         schema=None if chosen_schema == "none" else chosen_schema,
         config=config,
+        params={param.name: param for param in given},
     )

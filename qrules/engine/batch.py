@@ -18,7 +18,7 @@ from qrules.engine.catalogue import catalogue
 from qrules.model.evidence import gather
 from qrules.model.findings import CheckReport, DocumentResult
 from qrules.resources import schema_path
-from qrules.ruleset import Rulebook, load_ruleset
+from qrules.ruleset import Params, Rulebook, load_ruleset
 
 _worker_rules: Rulebook | None = None
 
@@ -29,16 +29,17 @@ def check_files(
     *,
     today: dt.date | None = None,
     schema: str | Path | None = "auto",
+    params: Params | None = None,
     fail_on: str = "error",
     jobs: int = 1,
 ) -> CheckReport:
-    rules = load_ruleset(*rulesets, schema=schema)  # raises before any work if one is bad
+    rules = load_ruleset(*rulesets, schema=schema, params=params)  # raises if one is bad
     today = today or dt.date.today()
     jobs = min(max(jobs, 1), len(files) or 1)
     if jobs == 1:
         results = [check(rules, path, today=today, schema=schema) for path in files]
     else:
-        results = _parallel(rulesets, files, today, schema, jobs)
+        results = _parallel(rulesets, files, today, schema, jobs, params or {})
     return CheckReport(
         version=__version__,
         rulesets=tuple(r.summary() for r in rules.rulesets),
@@ -62,11 +63,13 @@ def _parallel(
     today: dt.date,
     schema: str | Path | None,
     jobs: int,
+    params: Params,
 ) -> list[DocumentResult]:
     chunk = max(1, min(64, len(files) // (jobs * 4)))
     from concurrent.futures import ProcessPoolExecutor  # only with --jobs: ~7 ms to load
 
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tuple(rulesets), schema))
+    arguments = (tuple(rulesets), schema, dict(params))
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=arguments)
     try:
         results = list(
             pool.map(
@@ -96,12 +99,14 @@ def _stop(pool: Any) -> None:
             worker.join()
 
 
-def _init_worker(rulesets: tuple[str | Path, ...], schema: str | Path | None) -> None:
+def _init_worker(
+    rulesets: tuple[str | Path, ...], schema: str | Path | None, params: Params
+) -> None:
     # A terminal's Ctrl-C reaches the whole process group. The parent alone handles it
     # (it stops the workers); a worker would only print its own KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_rules
-    _worker_rules = load_ruleset(*rulesets, schema=schema)
+    _worker_rules = load_ruleset(*rulesets, schema=schema, params=params)
 
 
 def _check_one(path: str, today: dt.date, schema: str | Path | None) -> DocumentResult:

@@ -250,6 +250,21 @@ Statement = ScopeStatement | Rule | Term
 
 
 @dataclass(frozen=True)
+class Constant:
+    """``let NAME = EXPR`` at the top of a ruleset, or ``param NAME = VALUE "text"``: a
+    value its rules may use; a param's value a repository may set otherwise."""
+
+    name: str
+    value: Expr
+    param: bool = False
+    description: str | None = None
+    span: Span = _span()
+
+
+Definition = Constant
+
+
+@dataclass(frozen=True)
 class RulesetFile:
     """One parsed ``.qr`` file; ``statements`` keep source order (scopes included)."""
 
@@ -258,6 +273,7 @@ class RulesetFile:
     version: str | None
     schema: str | None
     statements: tuple[Statement, ...]
+    definitions: tuple[Definition, ...] = ()  # between the header and the first statement
     source: str = field(default="<string>", compare=False)
     header_span: Span = _span()
     span: Span = _span()
@@ -265,3 +281,7 @@ class RulesetFile:
     @property
     def rules(self) -> tuple[Rule | Term, ...]:
         return tuple(s for s in self.statements if not isinstance(s, ScopeStatement))
+
+    @property
+    def constants(self) -> tuple[Constant, ...]:
+        return tuple(d for d in self.definitions if isinstance(d, Constant))

@@ -16,17 +16,10 @@ from dataclasses import dataclass, field
 
 from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
+from qrules.syntax.comments import Comment, scan_comments
 from qrules.syntax.parser import parse_ruleset
 
 INDENT = "  "
-
-
-@dataclass(frozen=True)
-class Comment:
-    line: int
-    text: str
-    standalone: bool  # alone on its line (else it trails code)
-    after_blank: bool = False  # a blank line stands before it: paragraphs of comments stay
 
 
 def format_text(text: str, source: str = "<string>") -> str:
@@ -36,51 +29,6 @@ def format_text(text: str, source: str = "<string>") -> str:
 
 def format_ast(syntax: ast.RulesetFile) -> str:
     return Printer([]).ruleset(syntax)
-
-
-# ---------------------------------------------------------------------------- comments
-
-
-def scan_comments(text: str) -> list[Comment]:
-    """Every ``#`` comment outside strings and regular expressions."""
-    comments: list[Comment] = []
-    lines = text.split("\n")  # as Lark counts lines: U+0085 or U+2028 in a string is no break
-    for number, line in enumerate(lines, start=1):
-        column = _comment_start(line)
-        if column is not None:
-            after_blank = number > 1 and not lines[number - 2].strip()
-            standalone = not line[:column].strip()
-            comments.append(Comment(number, line[column:].rstrip(), standalone, after_blank))
-    return comments
-
-
-def _comment_start(line: str) -> int | None:
-    i, previous_word = 0, ""
-    while i < len(line):
-        char = line[i]
-        if char == "#":
-            return i
-        if char in '"`' or (char == "/" and previous_word == "matches"):
-            i = _skip_literal(line, i, char)
-            previous_word = ""
-            continue
-        if char.isalpha():
-            end = i
-            while end < len(line) and (line[end].isalnum() or line[end] in "_.-"):
-                end += 1
-            previous_word, i = line[i:end], end
-            continue
-        if not char.isspace():
-            previous_word = ""
-        i += 1
-    return None
-
-
-def _skip_literal(line: str, start: int, quote: str) -> int:
-    i = start + 1
-    while i < len(line) and line[i] != quote:
-        i += 2 if line[i] == "\\" else 1
-    return i + 1
 
 
 # ---------------------------------------------------------------------------- printing
@@ -115,7 +63,10 @@ class Printer:
         self.comments = comments
 
     def ruleset(self, syntax: ast.RulesetFile) -> str:
-        blocks = [self._header(syntax)] + [self._statement(s) for s in syntax.statements]
+        blocks = [self._header(syntax)]
+        if syntax.definitions:
+            blocks.append([self._definition(d) for d in syntax.definitions])
+        blocks += [self._statement(s) for s in syntax.statements]
         elements = [element for block in blocks for element, _ in block]
         leftover = self._attach(elements)
         lines: list[str] = []
@@ -155,6 +106,10 @@ class Printer:
             lines.append((INDENT, f"schema {schema}"))
         return [(Element(span.line, span.line), line) for line in lines]
 
+    def _definition(self, node: ast.Definition) -> tuple[Element, tuple[str, str]]:
+        span = node.span
+        return Element(span.line, span.end_line), ("", definition(node))
+
     def _statement(self, statement: ast.Statement) -> Block:
         span = statement.span
         if isinstance(statement, ast.ScopeStatement):
@@ -171,6 +126,13 @@ class Printer:
             element = Element(clause_span.line or span.line, clause_span.end_line or span.line)
             block.append((element, (INDENT, text)))
         return block
+
+
+def definition(node: ast.Definition) -> str:
+    if not node.param:
+        return f"let {node.name} = {expr(node.value)}"
+    text = f" {quote(node.description)}" if node.description is not None else ""
+    return f"param {node.name} = {expr(node.value)}{text}"
 
 
 def _trailing_target(elements: list[Element], line: int) -> Element:

@@ -45,7 +45,7 @@ SYMBOL_HINTS = {
     "||": "write `or`",
     "!": "write `not`, or `!=` to compare",
     '"': 'a string ends with " on the same line',
-    "a back-quote": "a back-quoted field name ends with ` on the same line: `x-complaints`",
+    "unclosed back-quote": "a back-quoted field name ends with ` on the same line: `x-complaints`",
 }
 WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -115,6 +115,8 @@ STATEMENT_NODES = {
     "schema",
     "schema_none",
     "scope_stmt",
+    "constant",
+    "param",
     "rule",
     "term",
     "tier",
@@ -260,7 +262,7 @@ def _found(error: UnexpectedInput, text: str) -> str:
     pos = getattr(error, "pos_in_stream", None) or 0
     word = WORD_RE.match(text, pos)
     if text.startswith("`", pos):
-        return "a back-quote"
+        return "unclosed back-quote"
     if word:
         return f"`{word.group()}`"
     return f"character `{text[pos]}`" if pos < len(text) else "end of file"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +15,7 @@ from qrules.errors import RulesetError, RuleSyntaxError, source_context
 from qrules.limits import MAX_LITERAL_DIGITS
 from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
+from qrules.syntax.templates import TemplateParser, split_template
 
 
 def span_of(meta: Meta | Token) -> ast.Span:
@@ -42,9 +42,6 @@ def unquote(token: Token, source: str) -> str:
 def field_name(token: Token) -> str:
     """A field name as the agreement spells it: `x-complaints` is written back-quoted."""
     return str(token)[1:-1] if token.type == "QUOTED_NAME" else str(token)
-
-
-TemplateParser = Callable[[str, int, int], ast.Expr]
 
 
 @dataclass(frozen=True)
@@ -299,9 +296,21 @@ class ToAst(Transformer[Token, Any]):
     def schema_none(self, meta: Meta, children: list[Token]) -> dict[str, str]:
         return {"schema": "none"}
 
+    def constant(self, meta: Meta, children: list[Any]) -> ast.Constant:
+        name, value = children
+        return ast.Constant(str(name), value, span=span_of(meta))
+
+    def param(self, meta: Meta, children: list[Any]) -> ast.Constant:
+        name, value, *text = children
+        description = unquote(text[0], self.source) if text else None
+        return ast.Constant(str(name), value, True, description, span_of(meta))
+
     def start(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
-        header, *statements = children
+        header, *rest = children
+        definitions = tuple(c for c in rest if isinstance(c, ast.Definition))
+        statements = [c for c in rest if not isinstance(c, ast.Definition)]
         return ast.RulesetFile(
+            definitions=definitions,
             statements=tuple(_apply_scopes(statements)),
             source=self.source,
             span=span_of(meta),
@@ -353,47 +362,3 @@ def _apply_scopes(statements: list[Any]) -> list[ast.Statement]:
 
 def _with_scope(statement: ast.Rule | ast.Term, scope: ast.Expr | None) -> ast.Rule | ast.Term:
     return replace(statement, scope=scope)
-
-
-def split_template(
-    text: str, token: Token, source: str, parse_hole: TemplateParser
-) -> tuple[str | ast.Expr, ...]:
-    """``"n={plan.n}, {{literal}}"`` → ``("n=", <Path plan.n>, ", {literal}")``."""
-    parts: list[str | ast.Expr] = []
-    literal: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char in "{}" and text[i : i + 2] == char * 2:
-            literal.append(char)
-            i += 2
-        elif char == "{":
-            end = text.find("}", i)
-            column = (token.column or 1) + 1 + i
-            if end < 0:
-                raise RuleSyntaxError(
-                    "unclosed `{` in a message",
-                    source=source,
-                    line=token.line,
-                    column=column,
-                    hint="close the hole with `}`, or write `{{` for a literal brace",
-                )
-            if literal:
-                parts.append("".join(literal))
-                literal = []
-            parts.append(parse_hole(text[i + 1 : end], token.line or 1, column + 1))
-            i = end + 1
-        elif char == "}":
-            raise RuleSyntaxError(
-                "a `}` without its `{` in a message",
-                source=source,
-                line=token.line,
-                column=(token.column or 1) + 1 + i,
-                hint="write `}}` for a literal brace",
-            )
-        else:
-            literal.append(char)
-            i += 1
-    if literal:
-        parts.append("".join(literal))
-    return tuple(parts)

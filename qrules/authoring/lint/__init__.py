@@ -16,19 +16,23 @@ from qrules.authoring.lint.conflicts import conflicts
 from qrules.authoring.lint.linter import Linter, LintFinding
 from qrules.authoring.lint.types import SchemaTypes
 from qrules.errors import QrulesError
-from qrules.ruleset import SchemaChoice, compile_text
+from qrules.ruleset import Params, SchemaChoice, compile_text
 from qrules.schema import load_schema
 
 __all__ = ["LintFinding", "conflicts", "duplicate_ids", "lint_text"]
 
 
 def lint_text(
-    text: str, source: str, folder: Path | None = None, schema: SchemaChoice = "auto"
+    text: str,
+    source: str,
+    folder: Path | None = None,
+    schema: SchemaChoice = "auto",
+    params: Params | None = None,
 ) -> list[LintFinding]:
     """Every lint finding of one ruleset file's text (``folder``: where it lives;
-    ``schema``: the run's choice, as for ``check``)."""
+    ``schema``, ``params``: the run's, as for ``check``)."""
     try:
-        compiled = compile_text(text, source, folder, schema)
+        compiled = compile_text(text, source, folder, schema, params)
     except QrulesError as error:
         check = "syntax" if error.kind == "syntax error" else "compile"
         return [

@@ -55,6 +55,7 @@ class Linter:
         self.source, self.text, self.types = source, text, types
         self.findings: list[LintFinding] = []
         self.used: set[str] = set()
+        self.constants: dict[str, Type] = {}  # the ruleset's top-level lets and params
 
     def report(
         self,
@@ -72,9 +73,11 @@ class Linter:
 
     # ------------------------------------------------------------------ statements
     def ruleset(self, syntax: ast.RulesetFile) -> None:
+        for constant in syntax.constants:
+            self.constants[constant.name] = self.expr(constant.value, self.constants)
         for statement in syntax.statements:
             if isinstance(statement, ast.ScopeStatement):
-                self.expr(statement.condition, {})
+                self.expr(statement.condition, dict(self.constants))
             elif isinstance(statement, ast.Rule):
                 self.rule(statement)
             else:
@@ -89,7 +92,7 @@ class Linter:
                 f"{rule.id} requires nothing, so it can never fire",
                 "add `require CONDITION`: what the agreement must say",
             )
-        names: dict[str, Type] = {}
+        names: dict[str, Type] = dict(self.constants)
         for guard in rule.when:
             self.expr(guard, names)
         self.used = set()
@@ -117,13 +120,13 @@ class Linter:
     def term(self, term: ast.Term) -> None:
         self._missing_ref(term)
         for guard in term.when:
-            self.expr(guard, {})
-        value = self.expr(term.at, {})
+            self.expr(guard, dict(self.constants))
+        value = self.expr(term.at, dict(self.constants))
         for tier in term.tiers:
             if tier.condition is None:
                 continue
             for operand in tier.condition.operands:
-                operand_type = self.expr(operand, {})
+                operand_type = self.expr(operand, dict(self.constants))
                 self._comparable(value, operand_type, tier.condition.op, operand, tier.span)
         unreachable = dict(unreachable_tiers(term.tiers))
         empty = empty_tiers(term) or []
@@ -150,7 +153,7 @@ class Linter:
                 "warning",
             )
         if term.hint is not None:
-            self._template(term.hint, {})
+            self._template(term.hint, dict(self.constants))
 
     def _missing_ref(self, node: ast.Rule | ast.Term) -> None:
         if not node.refs:
