@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -19,8 +18,14 @@ from typing import Any
 
 from qrules.cache import cached
 from qrules.document.model import Document, excerpt
+from qrules.document.schema_errors import (
+    schema_hint,
+    schema_message,
+    typo_hint,
+    unknown_keys,
+    yaml_reading,
+)
 from qrules.document.strict_yaml import yaml12_reading
-from qrules.errors import did_you_mean
 from qrules.model.paths import DocPath, dotted
 from qrules.model.values import Duration, Percent, parse_date, read_untyped, show
 from qrules.resources import schema_path
@@ -87,80 +92,18 @@ def _schema_finding(document: Document, error: Any, path: DocPath) -> None:
     if path in document.dropped:
         return  # the loader has said why this value is unusable
     if best.validator == "additionalProperties":
-        for key in _unknown_keys(best):
+        for key in unknown_keys(best):
             document.problem(
                 "schema",
                 f"unknown field `{key}` in {dotted(path) or 'the ' + document.kind}",
                 (*path, key),
-                hint=_typo_hint(best, key),
+                hint=typo_hint(best, key),
             )
         return
-    message = _schema_message(best, path, document)
-    document.problem("schema", message, path, hint=_schema_hint(best, path, document))
-
-
-def _schema_message(error: Any, path: DocPath, document: Document) -> str:
-    where = dotted(path) or f"the {document.kind}"
-    written = document.written_as.get(path)
-    if error.validator == "type" and written is not None:
-        reading = _yaml_reading(error.instance)
-        reading += " (YAML 1.1)" if isinstance(error.instance, bool) else ""
-        return f"{where}: `{written}` is read as {reading}, not a {error.validator_value}"
-    if error.validator == "enum":
-        return f"{where}: {show(error.instance)} is not an allowed value"
-    return f"{where}: {error.message}"
-
-
-def _schema_hint(error: Any, path: DocPath, document: Document) -> str | None:
-    written = document.written_as.get(path)
-    if error.validator == "type" and written is not None:
-        return f'quote it: "{written}"'
-    if error.validator in ("pattern", "format") and value_kind(error.schema) in TYPED_HINTS:
-        return TYPED_HINTS[str(value_kind(error.schema))]
-    if error.validator == "enum":
-        return did_you_mean(show(error.instance), [show(v) for v in error.validator_value])
-    if error.validator == "type" and error.validator_value == "string":
-        return f'quote it: "{show(error.instance)}"'
-    if error.validator == "required":
-        missing = [key for key in error.validator_value if key not in error.instance]
-        return f"add `{missing[0]}`" if missing else None
-    return None
-
-
-TYPED_HINTS = {
-    "duration": 'write a duration such as "30 days", "24 hours" or "3 years"',
-    "percent": 'write a percentage such as "85%"',
-    "date": "write a date as YYYY-MM-DD",
-}
-
-
-def _unknown_keys(error: Any) -> list[str]:
-    known = error.schema.get("properties", {})
-    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
-    return [
-        key
-        for key in error.instance
-        if key not in known and not any(p.search(key) for p in patterns)
-    ]
-
-
-def _typo_hint(error: Any, key: str) -> str | None:
-    allowed = sorted(error.schema.get("properties", {}))
-    close = did_you_mean(key, allowed, list_them=False)
-    if close:
-        return close
-    extensions = "^x-" in error.schema.get("patternProperties", {})
-    return f"allowed here: {', '.join(allowed)}" + (
-        "; extension fields start with x-" if extensions else ""
-    )
-
-
-def _yaml_reading(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {show(value)}"
-    if isinstance(value, str):
-        return "a string"
-    return f"the number {show(value)}"
+    message = schema_message(best, path, document)
+    document.problem("schema", message, path, hint=schema_hint(best, path, document))
+    if path and not isinstance(best.instance, (dict, list)):
+        _refuse(document, path)  # one bad value, one finding: no rule reports it again
 
 
 def _report_yaml11(document: Document, flagged: set[DocPath]) -> None:
@@ -168,10 +111,10 @@ def _report_yaml11(document: Document, flagged: set[DocPath]) -> None:
         if path in flagged or path not in document.ambiguous:
             continue
         value = _get(document.data, path)
-        other = _yaml_reading(yaml12_reading(written))
+        other = yaml_reading(yaml12_reading(written))
         document.problem(
             "yaml-ambiguous",
-            f"{dotted(path)}: `{written}` is {_yaml_reading(value)} to YAML 1.1 readers "
+            f"{dotted(path)}: `{written}` is {yaml_reading(value)} to YAML 1.1 readers "
             f"and {other} to YAML 1.2 readers",
             path,
             severity="warning",

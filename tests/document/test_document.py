@@ -232,7 +232,12 @@ def test_bad_duration_gets_a_hint(write: Write) -> None:
     path = write("a.yaml", HEADER + "change_control:\n  notification: ninety days\n")
     [finding] = load_document(path).problems
     assert (finding.rule, finding.line, finding.column) == ("schema", 11, 3)
-    assert finding.hint == 'write a duration such as "30 days", "24 hours" or "3 years"'
+    assert finding.message == (
+        "change_control.notification: `ninety days` is not a duration like `24 hours` or `3 days`"
+    )
+    assert finding.hint == (
+        "write a number and a unit: minutes, hours, days, weeks, months, years (e.g. 30 days)"
+    )
 
 
 def test_unknown_agreement_version(write: Write) -> None:
