@@ -18,6 +18,9 @@ MAX_NUMBER_DIGITS = 4_000  # below Python's int-string limit (4,300 digits)
 # could nest deeper than this is first measured on the (iterative) event stream.
 COMPOSE_UNCHECKED_NESTING = 10_000
 
+# Earlier JSON reports read as a baseline (a batch of 10,000 agreements is about 40 MB)
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
 # Evaluation
 MAX_EVALUATION_STEPS = 1_000_000  # list elements one rule may visit in one agreement
 
@@ -60,6 +63,7 @@ LIMITS = (
         "ruleset",
         "error, exit 2",
     ),
+    Limit("file size", MAX_BASELINE_BYTES, "bytes", "baseline report", "error, exit 2"),
     Limit(
         "list elements one rule visits",
         MAX_EVALUATION_STEPS,

@@ -19,7 +19,7 @@ LAYERS = [
     {"compile", "document"},
     {"ruleset"},
     {"engine", "negotiate"},
-    {"report"},
+    {"report", "diff"},  # diff compares revisions; reports render model/diff.py
     {"authoring", "config"},
     {"cli"},
     {"__main__", "__init__"},  # `python -m qrules`, and the public API (imported lazily)

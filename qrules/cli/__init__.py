@@ -33,6 +33,8 @@ COMMANDS = {
     "rulesets": ("qrules.cli.rulesets", "rulesets"),
     "sample": ("qrules.cli.sample", "sample"),
     "negotiate": ("qrules.cli.negotiate", "negotiate"),
+    "diff": ("qrules.cli.diff", "diff"),
+    "baseline": ("qrules.cli.diff", "baseline"),
 }
 
 

@@ -104,6 +104,18 @@ def _parse_reports(
 )
 @click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
 @click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="An earlier JSON report (qrules baseline create): only findings not in it count "
+    "toward --fail-on; the others are reported unchanged, and those gone are listed fixed.",
+)
+@click.option(
+    "--baseline-rev",
+    metavar="REV",
+    help="As --baseline, with the findings of the same agreements at git revision REV.",
+)
+@click.option(
     "--show-passes",
     is_flag=True,
     help="In the JSON report, list per agreement the rules and terms that applied and passed.",
@@ -151,6 +163,8 @@ def check(
     today: dt.datetime | None,
     jobs: int,
     quiet: bool,
+    baseline_file: str | None,
+    baseline_rev: str | None,
     show_passes: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -173,26 +187,31 @@ def check(
     from qrules.model.findings import combined
 
     given_file(schema)
-    targets = _check_targets(output, reports)
+    targets = check_targets(output, reports)
     runs = [
         (
             found,
             configuration.settings(
                 found, rulesets=rulesets, fail_on=fail_on, schema=schema, params=params
             ),
-            _files(group, found, agreements_only),
+            agreement_files(group, found, agreements_only),
         )
         for found, group in _groups(paths, config_file, no_config)
     ]
     if not any(files for _, _, files in runs):
         _no_files(paths, agreements_only)
     _refuse_inputs(targets, [file for _, _, files in runs for file in files])
+    earlier = _baseline(baseline_file, baseline_rev, runs, today)
     checked = [
         configuration.apply_overrides(_check(settings, files, today, jobs), found)
         for found, settings, files in runs
         if files or len(runs) == 1
     ]
     report = configuration.select_rules(combined(checked), select, ignore)
+    if earlier is not None:
+        from qrules.diff import baseline
+
+        report = baseline.apply(report, earlier, baseline_file or f"git revision {baseline_rev}")
     for report_format, target in reports:
         emit(render(report, report_format, audience=audience, passes=show_passes), target)
     colour = output is None and is_tty()
@@ -231,6 +250,27 @@ def _check(settings: Any, files: list[str], today: dt.datetime | None, jobs: int
     )
 
 
+def _baseline(
+    file: str | None, rev: str | None, runs: list[Any], today: dt.datetime | None
+) -> Any:
+    """The findings to compare with, read before any agreement is checked: an earlier
+    report, or each run's agreements at a git revision, checked by that run's rules."""
+    if not file and not rev:
+        return None
+    from qrules.diff import baseline
+
+    if file and rev:
+        raise click.UsageError("--baseline and --baseline-rev exclude each other")
+    if file:
+        return baseline.read(file)
+    assert rev is not None
+    day = today.date() if today else None
+    earlier: dict[str, Any] = {}
+    for _, settings, files in runs:
+        earlier |= baseline.at_revision(rev, files, settings.rulesets, day, settings.schema)
+    return earlier
+
+
 def _groups(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> list[Any]:
     """(configuration, paths) pairs: each folder's own .qrules.yaml, unless one is chosen."""
     from qrules import config as configuration
@@ -245,7 +285,7 @@ def _groups(paths: tuple[str, ...], config_file: str | None, no_config: bool) ->
     return [(configuration.load_config(found) if found else None, names) for found, names in groups]
 
 
-def _files(paths: list[str], found: Any, agreements_only: bool) -> list[str]:
+def agreement_files(paths: list[str], found: Any, agreements_only: bool) -> list[str]:
     import os
 
     from qrules import config as configuration
@@ -268,7 +308,7 @@ def _no_files(paths: tuple[str, ...], agreements_only: bool) -> None:
     click.echo("qrules: no agreements selected (--agreements-only skipped every file)", err=True)
 
 
-def _check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:
+def check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[str, str]:
     """Fail before any agreement is read if a report could not be written at the end:
     distinct files, each writable. The targets by resolved path."""
     import os

@@ -13,7 +13,7 @@ from qrules.compile import CompiledTerm
 from qrules.errors import UsageError
 
 
-def _parties(
+def parties_option(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, list[str]]:
     parties: dict[str, list[str]] = {}
@@ -35,7 +35,7 @@ def _parties(
     multiple=True,
     required=True,
     metavar="NAME=RULESET",
-    callback=_parties,
+    callback=parties_option,
     help="A party and the ruleset (file, folder or built-in name) of its positions: its "
     "terms. Repeat for each party.",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from qrules.compile import (
 from qrules.document import Document, dotted, load_document
 from qrules.engine.waivers import apply_waivers
 from qrules.model.findings import DocumentResult, Finding, Identity, Party
+from qrules.model.paths import identity_path, undotted
 from qrules.model.values import show
 from qrules.ruleset import Rulebook
 from qrules.stdlib.core import EvalError
@@ -54,11 +56,20 @@ def check(
     findings += apply_waivers(raw, document, rules.rule_ids(), today)
     return DocumentResult(
         document.path,
-        tuple(sorted(findings, key=lambda f: f.sort_key)),
+        tuple(sorted(_identified(findings, document), key=lambda f: f.sort_key)),
         identity=_identity(document),
         applied=tuple(applied),
         sha256=document.sha256,
     )
+
+
+def _identified(findings: list[Finding], document: Document) -> list[Finding]:
+    """Findings in list elements carry the element's identity (a product's part number),
+    so that a baseline or a redline knows them again after their neighbours moved."""
+    return [
+        replace(f, identity=identity_path(document.data, undotted(f.path))) if "[" in f.path else f
+        for f in findings
+    ]
 
 
 def _identity(document: Document) -> Identity | None:

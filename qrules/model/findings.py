@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qrules.model.evidence import Evidence
 
 SEVERITIES = ("error", "warning", "note")
 SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
+
+
+def counts(finding: Finding) -> bool:
+    """Whether a finding can fail a check: not waived, and not already in the baseline."""
+    return not finding.waived and finding.baseline != "unchanged"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class Finding:
     waiver: dict[str, Any] | None = field(default=None, compare=False, hash=False)
     related: tuple[Related, ...] = field(default=(), compare=False)
     value: str | None = field(default=None, compare=False)  # the field's value, as shown
+    # ``path`` with list elements named by their identity (model/paths.py): what matches
+    # the finding in another revision of the agreement; None where it equals ``path``.
+    identity: str | None = field(default=None, compare=False)
+    baseline: str | None = field(default=None, compare=False)  # new | unchanged, against one
 
     @property
     def sort_key(self) -> tuple[int, str, int, str]:
@@ -50,6 +59,9 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         data = {key: getattr(self, key) for key in JSON_KEYS}
         data["refs"] = list(self.refs)
+        data["identity"] = self.identity or self.path
+        if self.baseline is not None:
+            data["baseline"] = self.baseline
         if self.waiver is not None:
             data["waiver"] = dict(self.waiver)
         return data
@@ -63,6 +75,7 @@ JSON_KEYS = (
     "message",
     "refs",
     "path",
+    "identity",
     "line",
     "column",
     "tier",
@@ -114,9 +127,7 @@ class DocumentResult:
 
     def status(self, fail_on: str = "error") -> str:
         threshold = SEVERITY_RANK[fail_on]
-        failing = any(
-            not f.waived and SEVERITY_RANK[f.severity] >= threshold for f in self.findings
-        )
+        failing = any(counts(f) and SEVERITY_RANK[f.severity] >= threshold for f in self.findings)
         return "fail" if failing else "pass"
 
 
@@ -149,6 +160,8 @@ class CheckReport:
     rules: tuple[RuleEntry, ...] = ()
     checked_on: dt.date | None = None
     evidence: Evidence | None = None
+    baseline: str | None = None  # what the findings were compared with (--baseline)
+    fixed: tuple[tuple[str, Finding], ...] = ()  # (agreement, finding) gone since then
 
     def rule_entries(self) -> tuple[RuleEntry, ...]:
         """The rules of the run, plus any rule a finding names that the run did not list."""
@@ -170,7 +183,7 @@ class CheckReport:
         findings = [f for d in self.documents for f in d.findings]
         active = [f for f in findings if not f.waived]
         failed = sum(d.status(self.fail_on) == "fail" for d in self.documents)
-        return {
+        counts = {
             "documents": len(self.documents),
             "passed": len(self.documents) - failed,
             "failed": failed,
@@ -179,6 +192,11 @@ class CheckReport:
             "notes": sum(f.severity == "note" for f in active),
             "waived": len(findings) - len(active),
         }
+        if self.baseline is not None:
+            counts["new"] = sum(f.baseline == "new" for f in findings)
+            counts["unchanged"] = sum(f.baseline == "unchanged" for f in findings)
+            counts["fixed"] = len(self.fixed)
+        return counts
 
 
 def combined(reports: list[CheckReport]) -> CheckReport:
@@ -198,4 +216,14 @@ def combined(reports: list[CheckReport]) -> CheckReport:
         fail_on=min((r.fail_on for r in reports), key=SEVERITY_RANK.__getitem__),
         rules=tuple(rules.values()),
         checked_on=reports[0].checked_on,
+        evidence=_combined_evidence(reports),
     )
+
+
+def _combined_evidence(reports: list[CheckReport]) -> Evidence | None:
+    """The first run's evidence, with every run's rulesets (each file once)."""
+    first = reports[0].evidence
+    if first is None:
+        return None
+    rulesets = {str(r["path"]): r for rep in reports if rep.evidence for r in rep.evidence.rulesets}
+    return replace(first, rulesets=tuple(rulesets.values()))

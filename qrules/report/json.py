@@ -16,6 +16,11 @@ def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
         "summary": report.summary(),
         "documents": [_document(report, document, passes) for document in report.documents],
     }
+    if report.baseline is not None:
+        data["baseline"] = {
+            "source": report.baseline,
+            "fixed": [{"path": path, **finding.to_json()} for path, finding in report.fixed],
+        }
     if report.evidence is not None:
         data["evidence"] = report.evidence.to_json()
     return data

@@ -140,11 +140,23 @@ class _Results:
         self.seen: dict[str, int] = {}
 
     def all(self) -> list[dict[str, Any]]:
-        return [
+        results = [
             self.result(document.path, finding)
             for document in self.report.documents
             for finding in document.findings
         ]
+        return results + [self.absent(path, finding) for path, finding in self.report.fixed]
+
+    def absent(self, path: str, finding: Finding) -> dict[str, Any]:
+        """A baseline finding that is gone: SARIF's ``absent``, where it was (its line then)."""
+        return {
+            "ruleId": finding.rule,
+            **({"ruleIndex": self.index[finding.rule]} if finding.rule in self.index else {}),
+            "level": finding.severity,
+            "message": {"text": finding.message or finding.title or finding.rule},
+            "locations": [self.location(path, finding.line, finding.column, finding.path)],
+            "baselineState": "absent",
+        }
 
     def artifacts(self) -> list[dict[str, Any]]:
         """Each agreement with the sha256 of the bytes checked: which bytes were judged."""
@@ -173,6 +185,8 @@ class _Results:
             ]
         if finding.waived:
             result["suppressions"] = [self.suppression(path, finding)]
+        if finding.baseline is not None:
+            result["baselineState"] = finding.baseline
         properties = {key: getattr(finding, key) for key in ("tier", "approval")}
         properties = {key: value for key, value in properties.items() if value}
         if properties:

@@ -28,6 +28,10 @@ def render(report: CheckReport, *, colour: bool = False, hints: bool = True) -> 
             lines.append(_line(document.path, finding, colour))
             if hints and finding.hint and not finding.waived:
                 lines.append(_paint(f"    hint: {printable(finding.hint)}", DIM, colour))
+    for path, finding in report.fixed:  # not `file:line:col: severity`: not a finding now
+        where = f"{printable(path)}:{finding.line}"
+        lines.append(f"fixed since the baseline: {where} {printable(finding.rule)} "
+                     f"{printable(finding.message)}")  # fmt: skip
     lines.append(summary_line(report, colour))
     return "\n".join(lines) + "\n"
 
@@ -39,6 +43,8 @@ def _line(path: str, finding: Finding, colour: bool) -> str:
     if finding.waived and finding.waiver:
         who, until = finding.waiver.get("approved_by"), finding.waiver.get("expires")
         text += f" [waived by {printable(who)}" + (f" until {printable(until)}]" if until else "]")
+    if finding.baseline == "unchanged":
+        text += " [unchanged: in the baseline]"
     return text
 
 
@@ -66,6 +72,11 @@ def summary_line(report: CheckReport, colour: bool = False) -> str:
         f"{s['documents']} {agreements} checked: {s['passed']} passed, {s['failed']} failed"
         f" ({counts}, {s['waived']} waived)"
     )
+    if report.baseline is not None:
+        text += (
+            f"; against {printable(report.baseline)}: {s['new']} new, {s['unchanged']} "
+            f"unchanged, {s['fixed']} fixed"
+        )
     return _paint(text, BOLD, colour)
 
 

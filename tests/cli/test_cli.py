@@ -122,6 +122,7 @@ def test_json_contract() -> None:
         "message": "The agreement does not let us audit the supplier's premises",
         "refs": ["ISO 9001:2015 8.4.3 f)"],
         "path": "audits.right_to_audit",
+        "identity": "audits.right_to_audit",
         "line": 32,
         "column": 3,
         "tier": None,

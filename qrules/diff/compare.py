@@ -1,0 +1,110 @@
+"""Two revisions of each agreement → a :class:`DiffReport`: the steps in order.
+
+Each revision is loaded (``sources``) and checked by the engine; the changed fields
+(``fields``), each party's term moves on them (``terms``), the findings matched across the
+two (``baseline``) and the waivers (``waivers``) make one :class:`AgreementDiff`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from qrules import __version__
+from qrules.diff import baseline, sources
+from qrules.diff.fields import changed_fields
+from qrules.diff.sources import Revision
+from qrules.diff.terms import PartyTerm, party_terms, term_moves
+from qrules.diff.waivers import waiver_changes
+from qrules.document import Document
+from qrules.engine import check
+from qrules.model.diff import AgreementDiff, DiffReport
+from qrules.model.evidence import gather
+from qrules.model.findings import DocumentResult
+from qrules.resources import schema_path
+from qrules.ruleset import Rulebook, load_ruleset
+
+OURS = "us"  # the party whose positions are the terms of --ruleset
+
+
+def diff(
+    pairs: Sequence[tuple[Revision | None, Revision | None]],
+    rulesets: Sequence[str | Path],
+    parties: Mapping[str, Sequence[str | Path]] | None = None,
+    *,
+    today: dt.date | None = None,
+    schema: str | Path | None = "auto",
+    fail_on: str = "none",
+    agreements_only: bool = False,
+) -> DiffReport:
+    """Compare each (old, new) pair; None for a side where the agreement does not exist.
+    ``agreements_only``: skip pairs of which neither side declares ``agreement:`` (other
+    YAML of a repository, for ``--git``)."""
+    today = today or dt.date.today()
+    rules = load_ruleset(*rulesets)
+    books = {OURS: rules, **{name: load_ruleset(*specs) for name, specs in (parties or {}).items()}}
+    terms, skipped = party_terms(books)
+    loaded = [(old, new, _load(old, schema), _load(new, schema)) for old, new in pairs]
+    agreements = tuple(
+        _agreement(old, new, before, after, books, terms, skipped, today)
+        for old, new, before, after in loaded
+        if not agreements_only or _declares(before) or _declares(after)
+    )
+    judged = {r.path: r.evidence() for book in books.values() for r in book.rulesets}
+    return DiffReport(
+        version=__version__,
+        parties=tuple(name for name in books if any(t.party == name for t in terms)),
+        agreements=agreements,
+        fail_on=fail_on,
+        evidence=gather(__version__, today, judged.values(), schema, schema_path()),
+    )
+
+
+def _load(revision: Revision | None, schema: str | Path | None) -> Document | None:
+    return sources.load(revision, schema) if revision else None
+
+
+def _declares(document: Document | None) -> bool:
+    return document is not None and isinstance(document.data, dict) and "agreement" in document.data
+
+
+def _agreement(
+    old: Revision | None,
+    new: Revision | None,
+    before: Document | None,
+    after: Document | None,
+    books: dict[str, Rulebook],
+    terms: list[PartyTerm],
+    skipped: list[tuple[str, str]],
+    today: dt.date,
+) -> AgreementDiff:
+    fields = changed_fields(before, after)
+    checked = {
+        name: (_check(book, before, today), _check(book, after, today))
+        for name, book in books.items()
+    }
+    applied = {
+        (party, rule)
+        for party, results in checked.items()
+        for result in results
+        for rule in (result.applied or () if result else ())
+    }
+    moves = list(term_moves(terms, fields, before, after, applied))  # in ruleset order
+    was, now = checked[OURS]
+    findings = baseline.compare(was.findings if was else (), now.findings if now else ())
+    return AgreementDiff(
+        old=old.name if old else "(none)",
+        new=new.name if new else "(none)",
+        old_sha256=before.sha256 if before else None,
+        new_sha256=after.sha256 if after else None,
+        fields=tuple(fields),
+        terms=tuple(moves),
+        findings=tuple(findings),
+        waivers=tuple(waiver_changes(before, after, today)),
+        not_analysed=tuple(skipped) if fields else (),
+    )
+
+
+def _check(rules: Rulebook, document: Document | None, today: dt.date) -> DocumentResult | None:
+    return check(rules, document, today=today) if document is not None else None
