@@ -250,9 +250,7 @@ def _check(settings: Any, files: list[str], today: dt.datetime | None, jobs: int
     )
 
 
-def _baseline(
-    file: str | None, rev: str | None, runs: list[Any], today: dt.datetime | None
-) -> Any:
+def _baseline(file: str | None, rev: str | None, runs: list[Any], today: dt.datetime | None) -> Any:
     """The findings to compare with, read before any agreement is checked: an earlier
     report, or each run's agreements at a git revision, checked by that run's rules."""
     if not file and not rev:

@@ -14,7 +14,7 @@ from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import UsageError
 
-DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
+DIFF_FORMATS = ("text", "json")  # markdown, sarif, html: next
 
 
 @click.command()
@@ -43,7 +43,16 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
     callback=parties_option,
     help="Another party and the ruleset of its positions (its terms). Repeatable.",
 )
-@click.option("--format", "-f", "output_format", type=click.Choice(DIFF_FORMATS), default="text")
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, sarif (findings with baselineState new/unchanged/absent), or the "
+    "redline memo as markdown or one html page.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
 @click.option(
     "--fail-on",
@@ -57,6 +66,7 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Check both revisions as of this date (waiver expiry); default: the real date.",
 )
 @exits
@@ -153,7 +163,14 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--ruleset", "-r", "rulesets", multiple=True, metavar="NAME|PATH")
+@click.option(
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="As for qrules check: use the same rulesets as the checks that will read it.",
+)
 @click.option(
     "--output",
     "-o",
@@ -162,10 +179,20 @@ def baseline() -> None:
     show_default=True,
     help="Where to write the baseline (a JSON report), atomically.",
 )
-@click.option("--schema", metavar="auto|none|FILE")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--no-config", is_flag=True)
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--schema", metavar="auto|none|FILE", help="As for qrules check.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Use this configuration file instead of the nearest .qrules.yaml.",
+)
+@click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Check as of this date; default: the real date.",
+)
 @exits
 def create(
     paths: tuple[str, ...],
@@ -185,6 +212,7 @@ def create(
 
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
+    found: Any
     if config_file:
         found = configuration.load_config(config_file)
     else:
