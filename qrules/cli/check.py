@@ -265,7 +265,9 @@ def _baseline(file: str | None, rev: str | None, runs: list[Any], today: dt.date
     day = today.date() if today else None
     earlier: dict[str, Any] = {}
     for _, settings, files in runs:
-        earlier |= baseline.at_revision(rev, files, settings.rulesets, day, settings.schema)
+        earlier |= baseline.at_revision(
+            rev, files, settings.rulesets, day, settings.schema, settings.params
+        )
     return earlier
 
 

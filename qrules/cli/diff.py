@@ -108,6 +108,7 @@ def diff(
         schema=run.schema,
         fail_on=fail_on,
         agreements_only=since is not None,
+        params=run.params,
     )
     emit(_render(report, output_format), output)
     return EXIT_FINDINGS if report.failed else EXIT_OK
@@ -220,9 +221,8 @@ def create(
     run = configuration.settings(found, rulesets=rulesets, fail_on=None, schema=schema)
     check_targets(output, [])
     files = agreement_files(list(paths), found, False)
-    report = check_files(
-        run.rulesets, files, today=today.date() if today else None, schema=run.schema
-    )
+    day = today.date() if today else None
+    report = check_files(run.rulesets, files, today=day, schema=run.schema, params=run.params)
     report = configuration.apply_overrides(report, found)
     emit(render(report), output)
     total = sum(len(d.findings) for d in report.documents)

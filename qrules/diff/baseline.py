@@ -138,6 +138,7 @@ def at_revision(
     rulesets: Sequence[str | Path],
     today: dt.date | None,
     schema: str | Path | None,
+    params: Any = None,
 ) -> dict[str, list[Finding]]:
     """The findings of the same agreements at git revision ``rev`` (read with ``git show``);
     a file that did not exist then has none, so all its findings are new."""
@@ -145,7 +146,7 @@ def at_revision(
     from qrules.engine import check
     from qrules.ruleset import load_ruleset
 
-    rules = load_ruleset(*rulesets)
+    rules = load_ruleset(*rulesets, schema=schema, params=params)
     earlier = {}
     for file in files:
         document = sources.load(sources.Revision(file, rev), schema)

@@ -23,7 +23,7 @@ from qrules.model.diff import AgreementDiff, DiffReport
 from qrules.model.evidence import gather
 from qrules.model.findings import DocumentResult
 from qrules.resources import schema_path
-from qrules.ruleset import Rulebook, load_ruleset
+from qrules.ruleset import Params, Rulebook, load_ruleset
 
 OURS = "us"  # the party whose positions are the terms of --ruleset
 
@@ -37,13 +37,17 @@ def diff(
     schema: str | Path | None = "auto",
     fail_on: str = "none",
     agreements_only: bool = False,
+    params: Params | None = None,
 ) -> DiffReport:
     """Compare each (old, new) pair; None for a side where the agreement does not exist.
     ``agreements_only``: skip pairs of which neither side declares ``agreement:`` (other
     YAML of a repository, for ``--git``)."""
     today = today or dt.date.today()
-    rules = load_ruleset(*rulesets)
-    books = {OURS: rules, **{name: load_ruleset(*specs) for name, specs in (parties or {}).items()}}
+
+    def load(specs: Sequence[str | Path]) -> Rulebook:
+        return load_ruleset(*specs, schema=schema, params=params)
+
+    books = {OURS: load(rulesets), **{name: load(specs) for name, specs in (parties or {}).items()}}
     terms, skipped = party_terms(books)
     loaded = [(old, new, _load(old, schema), _load(new, schema)) for old, new in pairs]
     agreements = tuple(
