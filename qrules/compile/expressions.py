@@ -41,6 +41,15 @@ class Compiler(Paths):
         items = [self.value(item, bound) for item in node.items]
         return lambda env: [item(env) for item in items]
 
+    def _value_record(self, node: ast.Record, bound: frozenset[str]) -> ValueFn:
+        items = [(key, self.value(item, bound)) for key, item in node.items]
+        return lambda env: {key: item(env) for key, item in items}
+
+    def _value_conditional(self, node: ast.Conditional, bound: frozenset[str]) -> ValueFn:
+        condition = self.value(node.condition, bound)
+        then, otherwise = self.value(node.then, bound), self.value(node.otherwise, bound)
+        return lambda env: then(env) if boolean(condition(env), "if") else otherwise(env)
+
     def _value_path(self, node: ast.Path, bound: frozenset[str]) -> ValueFn:
         locate = self.located(node, bound)
         return lambda env: locate(env)[0]
@@ -55,6 +64,8 @@ class Compiler(Paths):
         if node.op in ast.LOGIC:
             return self._logic(node, bound)
         left, right = self.value(node.left, bound), self.value(node.right, bound)
+        if node.op == "implies":
+            return lambda env: not boolean(left(env), "implies") or boolean(right(env), "implies")
         apply = BINARY_OPERATORS[node.op]
         return lambda env: apply(left(env), right(env))
 
@@ -184,6 +195,10 @@ class Compiler(Paths):
             return lambda env: _all_fail(checks, env)
         if isinstance(node, ast.Quantifier):
             return self._check_quantifier(node, bound)
+        if isinstance(node, ast.Conditional) or (
+            isinstance(node, ast.Binary) and node.op == "implies"
+        ):
+            return self._check_branches(node, bound)
         value = self.value(node, bound)
 
         def check(env: Env) -> DocPath | None:
@@ -193,6 +208,18 @@ class Compiler(Paths):
             return env.first_read_since(mark) or ()
 
         return check
+
+    def _check_branches(self, node: ast.Conditional | ast.Binary, bound: frozenset[str]) -> CheckFn:
+        """An `if` fails where the branch it picks fails; `A implies B` where B fails
+        once A holds (when A does not hold, it holds)."""
+        if isinstance(node, ast.Binary):
+            where, condition, then = "implies", node.left, self.check(node.right, bound)
+            otherwise: CheckFn = lambda env: None  # noqa: E731
+        else:
+            where, condition = "if", node.condition
+            then, otherwise = self.check(node.then, bound), self.check(node.otherwise, bound)
+        test = self.value(condition, bound)
+        return lambda env: then(env) if boolean(test(env), where) else otherwise(env)
 
     def _check_quantifier(self, node: ast.Quantifier, bound: frozenset[str]) -> CheckFn:
         elements = self.elements(node.iterable, bound)

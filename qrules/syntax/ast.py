@@ -82,7 +82,7 @@ class Unary:
 
 @dataclass(frozen=True)
 class Binary:
-    """Logic (and, or), comparison (== != < <= > >=), membership (in, not in, contains),
+    """Logic (and, or, implies), comparison (== != < <= > >=), membership (in, not in, contains),
     and arithmetic (+ - * /)."""
 
     op: str
@@ -127,7 +127,37 @@ class Count:
     span: Span = _span()
 
 
-Expr = Literal | ListExpr | Path | Unary | Binary | Matches | Call | Quantifier | Count
+@dataclass(frozen=True)
+class Conditional:
+    """``if CONDITION then A else B``: only the branch the condition picks is computed."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Record:
+    """``{name: EXPR, "x-key": EXPR}``."""
+
+    items: tuple[tuple[str, Expr], ...]
+    span: Span = _span()
+
+
+Expr = (
+    Literal
+    | ListExpr
+    | Record
+    | Path
+    | Unary
+    | Binary
+    | Matches
+    | Call
+    | Quantifier
+    | Count
+    | Conditional
+)
 
 LOGIC = ("and", "or")
 

@@ -232,7 +232,7 @@ def condition(node: ast.Condition) -> str:
 
 # Binding strength, weakest first; a child printed where a stronger one is needed gets
 # parentheses.
-QUANTIFIED, OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, ATOM = range(9)
+OPEN, IMPLIES, OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, ATOM = range(10)
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"}
 
 
@@ -251,6 +251,12 @@ def _print(node: ast.Expr) -> tuple[str, int]:
         return literal(node.value), ATOM
     if isinstance(node, ast.ListExpr):
         return "[" + ", ".join(expr(item) for item in node.items) + "]", ATOM
+    if isinstance(node, ast.Record):
+        items = ", ".join(f"{_key(key)}: {expr(item)}" for key, item in node.items)
+        return "{" + items + "}", ATOM
+    if isinstance(node, ast.Conditional):
+        parts = (expr(node.condition), expr(node.then), expr(node.otherwise))
+        return "if {} then {} else {}".format(*parts), OPEN
     if isinstance(node, ast.Path):
         return path(node), ATOM
     if isinstance(node, ast.Call):
@@ -260,7 +266,7 @@ def _print(node: ast.Expr) -> tuple[str, int]:
         return f"count({node.var} in {iterable} where {expr(node.condition)})", ATOM
     if isinstance(node, ast.Quantifier):
         iterable = _at(node.iterable, SUM)
-        return f"{node.kind} {node.var} in {iterable}: {expr(node.body)}", QUANTIFIED
+        return f"{node.kind} {node.var} in {iterable}: {expr(node.body)}", OPEN
     if isinstance(node, ast.Matches):
         return f"{_at(node.operand, SUM)} matches /{node.pattern}/{node.flags}", COMPARISON
     if isinstance(node, ast.Unary):
@@ -273,6 +279,9 @@ def _print(node: ast.Expr) -> tuple[str, int]:
 def _binary(node: ast.Binary) -> tuple[str, int]:
     if node.op in ast.LOGIC:
         return _logic(node)
+    if node.op == "implies":
+        right, level = _print(node.right)
+        return f"{_at(node.left, OR)} implies {right}", OPEN if level == OPEN else IMPLIES
     if node.op in COMPARISONS:
         return f"{_at(node.left, SUM)} {node.op} {_at(node.right, SUM)}", COMPARISON
     if node.op in "+-":
@@ -284,8 +293,15 @@ def _logic(node: ast.Binary) -> tuple[str, int]:
     first, *rest = ast.chain(node)
     # `and` inside `or` keeps its parentheses: readers should not need precedence rules.
     level, also = (OR, AND) if node.op == "or" else (AND, None)
+    # A quantifier ending the chain may be written bare; printed, it keeps its parentheses,
+    # which show where its body ends.
     operands = [_at(first, level, also), *(_at(operand, NOT) for operand in rest)]
     return f" {node.op} ".join(operands), level
+
+
+def _key(key: str) -> str:
+    """A record key: a name, back-quoted where it is not one, or a string."""
+    return name(key, root=True) if "`" not in key else quote(key)
 
 
 def path(node: ast.Path) -> str:

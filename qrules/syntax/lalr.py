@@ -207,6 +207,7 @@ EXPRESSION_STARTS = {
     "ALL",
     "ANY",
     "NONE",
+    "IF",
 }
 OPERATORS = {
     "COMPARE",
@@ -218,6 +219,7 @@ OPERATORS = {
     "NOT",
     "MATCHES",
     "CONTAINS",
+    "IMPLIES",
     "DOT",
     "LSQB",
     "DURATION_UNIT",

@@ -132,6 +132,26 @@ class ToAst(Transformer[Token, Any]):
     def null(self, meta: Meta, children: list[Any]) -> ast.Literal:
         return ast.Literal(None, span_of(meta))
 
+    def record(self, meta: Meta, children: list[Any]) -> ast.Record:
+        items: dict[str, ast.Expr] = {}
+        for key, value in children:
+            name = unquote(key, self.source) if key.type == "STRING" else field_name(key)
+            if name in items:
+                raise self._error(key, f"the record has `{name}` twice", "give each key once")
+            items[name] = value
+        return ast.Record(tuple(items.items()), span_of(meta))
+
+    def record_item(self, meta: Meta, children: list[Any]) -> tuple[Token, ast.Expr]:
+        key, value = children
+        return key, value
+
+    def conditional(self, meta: Meta, children: list[Any]) -> ast.Conditional:
+        condition, then, otherwise = children
+        return ast.Conditional(condition, then, otherwise, span_of(meta))
+
+    def implies(self, meta: Meta, children: list[Any]) -> ast.Binary:
+        return ast.Binary("implies", children[0], children[1], span_of(meta))
+
     def list_(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
         return ast.ListExpr(tuple(c for c in children if c is not None), span_of(meta))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,8 @@ def test_messy_file_round_trip() -> None:
 
 # Generated rulesets: any AST the strategies build prints to text that parses back to it.
 names = st.sampled_from(["audits", "quality", "scope", "records", "x", "message", "p"])
+# Field names that must be back-quoted: dashes, spaces, keywords at the start of a path.
+keys = st.one_of(names, st.sampled_from(["x-complaints", "2nd tier", "not", "if", "agreement"]))
 literals = st.one_of(
     st.integers(0, 10_000),
     st.floats(0, 1e6, allow_nan=False).map(lambda f: round(f, 3)),
@@ -244,7 +247,7 @@ literals = st.one_of(
     st.builds(Duration, st.integers(0, 500), st.sampled_from(["days", "hours", "years"])),
     st.builds(Percent, st.integers(0, 100).map(float)),
 )
-paths = st.builds(ast.Path, names, st.lists(st.builds(ast.Field, names), max_size=2).map(tuple))
+paths = st.builds(ast.Path, keys, st.lists(st.builds(ast.Field, keys), max_size=2).map(tuple))
 atoms = st.one_of(st.builds(ast.Literal, literals), paths)
 expressions = st.recursive(
     atoms,
@@ -262,6 +265,12 @@ expressions = st.recursive(
         st.builds(ast.ListExpr, st.lists(inner, max_size=3).map(tuple)),
         st.builds(ast.Quantifier, st.sampled_from(["all", "any", "none"]), names, paths, inner),
         st.builds(ast.Count, names, paths, inner),
+        st.builds(ast.Binary, st.just("implies"), inner, inner),
+        st.builds(ast.Conditional, inner, inner, inner),
+        st.builds(
+            ast.Record,
+            st.dictionaries(keys, inner, min_size=1, max_size=3).map(lambda d: tuple(d.items())),
+        ),
         st.builds(
             ast.Matches,
             inner,
@@ -282,10 +291,26 @@ rules = st.builds(
 )
 
 
+definitions = st.lists(
+    st.builds(
+        ast.Constant,
+        st.sampled_from(["NOTICE", "RETENTION", "LIMITS"]),
+        expressions,
+        st.booleans(),
+        st.one_of(st.none(), st.text(max_size=8)),
+    ),
+    max_size=2,
+    unique_by=lambda d: d.name,
+).map(tuple)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(rules, min_size=1, max_size=3))
-def test_generated_rulesets_round_trip(statements: list[ast.Rule]) -> None:
-    syntax = ast.RulesetFile("generated", "t", None, None, tuple(statements))
+@given(st.lists(rules, min_size=1, max_size=3), definitions)
+def test_generated_rulesets_round_trip(
+    statements: list[ast.Rule], named: tuple[ast.Constant, ...]
+) -> None:
+    named = tuple(d if d.param else replace(d, description=None) for d in named)
+    syntax = ast.RulesetFile("generated", "t", None, None, tuple(statements), named)
     text = format_ast(syntax)
     assert parse_ruleset(text) == syntax
     assert format_text(text) == text

@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from qrules.authoring.lint.conflicts import conflicts
-from qrules.authoring.lint.linter import Linter, LintFinding
+from qrules.authoring.lint.linter import Linter
+from qrules.authoring.lint.typerules import LintFinding
 from qrules.authoring.lint.types import SchemaTypes
 from qrules.errors import QrulesError
 from qrules.ruleset import Params, SchemaChoice, compile_text

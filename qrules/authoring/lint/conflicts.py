@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qrules.authoring.lint.linter import LintFinding
+from qrules.authoring.lint.typerules import LintFinding
 from qrules.errors import QrulesError
 from qrules.negotiate.analysis import rule_region
 from qrules.negotiate.positions import NotAnalysed, position

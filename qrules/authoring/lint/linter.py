@@ -5,71 +5,25 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from qrules.authoring.lint.tiers import empty_tiers, unreachable_tiers
+from qrules.authoring.lint.typerules import TypeRules
 from qrules.authoring.lint.types import (
     ANY,
-    ARITHMETIC,
     BOOLEAN,
     NUMBER,
-    ORDERED_KINDS,
-    SchemaTypes,
     Type,
     function_result,
     literal_type,
 )
 from qrules.compile import compile_regex
 from qrules.errors import QrulesError
-from qrules.model.values import show
 from qrules.syntax import ast
 
 
-@dataclass(frozen=True, order=True)
-class LintFinding:
-    source: str
-    line: int
-    column: int
-    check: str
-    severity: str
-    message: str
-    hint: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.source,
-            "line": self.line,
-            "column": self.column,
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "hint": self.hint,
-        }
-
-
-class Linter:
+class Linter(TypeRules):
     """Walks one ruleset's AST with types from the schema; collects findings."""
-
-    def __init__(self, source: str, text: str, types: SchemaTypes | None) -> None:
-        self.source, self.text, self.types = source, text, types
-        self.findings: list[LintFinding] = []
-        self.used: set[str] = set()
-        self.constants: dict[str, Type] = {}  # the ruleset's top-level lets and params
-
-    def report(
-        self,
-        span: ast.Span,
-        check: str,
-        message: str,
-        hint: str | None = None,
-        severity: str = "error",
-    ) -> None:
-        self.findings.append(
-            LintFinding(
-                self.source, span.line or 1, span.column or 1, check, severity, message, hint
-            )
-        )
 
     # ------------------------------------------------------------------ statements
     def ruleset(self, syntax: ast.RulesetFile) -> None:
@@ -200,11 +154,16 @@ class Linter:
             where = node.root
         elif self.types is None:
             return ANY
+        elif node.root == "agreement":
+            current, where = Type("record", schema=self.types.root), "agreement"
         else:
             current, where = Type("record", schema=self.types.root), ""
             current = self._field(current, node.root, where, node.span)
             where = node.root
         for segment in node.segments:
+            key = segment.index if isinstance(segment, ast.Index) else None
+            if isinstance(key, ast.Literal) and isinstance(key.value, str):
+                segment = ast.Field(key.value, key.span)  # record["x-key"] is a field
             if isinstance(segment, ast.Index):
                 self.expr(segment.index, names)
                 current = current.item or ANY if current.kind == "list" else ANY
@@ -238,7 +197,22 @@ class Linter:
             return BOOLEAN
         return operand
 
+    def _record(self, node: ast.Record, names: dict[str, Type]) -> Type:
+        for _, item in node.items:
+            self.expr(item, names)
+        return Type("record")
+
+    def _conditional(self, node: ast.Conditional, names: dict[str, Type]) -> Type:
+        condition = self.expr(node.condition, names)
+        self._expect(condition, "boolean", "`if`", node.condition.span)
+        then, otherwise = self.expr(node.then, names), self.expr(node.otherwise, names)
+        return then if then.kind == otherwise.kind else ANY
+
     def _binary(self, node: ast.Binary, names: dict[str, Type]) -> Type:
+        if node.op == "implies":
+            for operand in (node.left, node.right):
+                self._expect(self.expr(operand, names), "boolean", "`implies`", operand.span)
+            return BOOLEAN
         if node.op in ast.LOGIC:
             for operand in ast.chain(node):
                 found = self.expr(operand, names)
@@ -286,106 +260,3 @@ class Linter:
         inner = {**names, node.var: items.item or ANY if items.kind == "list" else ANY}
         self._expect(self.expr(node.condition, inner), "boolean", "`where`", node.condition.span)
         return NUMBER
-
-    # ------------------------------------------------------------------ type rules
-    def _expect(self, found: Type, kind: str, where: str, span: ast.Span) -> None:
-        if found.kind not in (kind, "any"):
-            self.report(span, "type-mismatch", f"{where} needs a {kind}, this is a {found}")
-
-    def _comparable(
-        self, left: Type, right: Type, op: str, right_node: ast.Expr, span: ast.Span
-    ) -> None:
-        if op in ("in", "not in", "between"):
-            if op == "between":
-                return self._comparable(left, right, "<=", right_node, span)
-            return self._membership(left, right, ast.Path("?"), right_node, span)
-        kinds = {left.kind, right.kind}
-        if "any" in kinds or "null" in kinds:
-            return None
-        if left.kind != right.kind:
-            hint = _hint(left) if right.kind == "number" else self._quoted_hint(right_node)
-            self.report(
-                span,
-                "type-mismatch",
-                f"{left} compared with {right} using {op}: this never holds",
-                hint,
-            )
-        elif op not in ("==", "!=") and left.kind not in ORDERED_KINDS:
-            self.report(span, "type-mismatch", f"{op} cannot order {left} values")
-        else:
-            self._enum(left, right_node, span)
-        return None
-
-    def _membership(
-        self,
-        element: Type,
-        container: Type,
-        value_node: ast.Expr,
-        list_node: ast.Expr,
-        span: ast.Span,
-    ) -> None:
-        if container.kind == "string" and element.kind in ("string", "any"):
-            return
-        if container.kind not in ("list", "any"):
-            self.report(span, "type-mismatch", f"`in` needs a list, this is a {container}")
-            return
-        item = container.item or ANY
-        if "any" not in (item.kind, element.kind) and item.kind != element.kind:
-            items = list_node.items if isinstance(list_node, ast.ListExpr) else ()
-            self.report(
-                span,
-                "type-mismatch",
-                f"a {element} is looked for in a list of {item}s: this never holds",
-                next(filter(None, map(self._quoted_hint, [value_node, *items])), None),
-            )
-        if isinstance(list_node, ast.ListExpr):
-            for value in list_node.items:
-                self._enum(element, value, span)
-
-    def _quoted_hint(self, node: ast.Expr) -> str | None:
-        """Why a quoted literal is not text: it reads as a duration, percentage or date."""
-        if not isinstance(node, ast.Literal) or isinstance(node.value, str) or not node.span.line:
-            return None
-        line = self.text.splitlines()[node.span.line - 1]
-        if line[node.span.column - 1 : node.span.column] != '"':
-            return None
-        shown = show(node.value)
-        return (
-            f'"{shown}" reads as a {literal_type(node.value)} (as agreement text does), '
-            f"quotes or not; to match the text itself, use matches /^{shown}$/"
-        )
-
-    def _enum(self, field_type: Type, value: ast.Expr, span: ast.Span) -> None:
-        if field_type.enum is None or not isinstance(value, ast.Literal):
-            return
-        if value.value not in field_type.enum:
-            allowed = ", ".join(show(v) for v in field_type.enum)
-            close = difflib.get_close_matches(
-                str(value.value), [str(v) for v in field_type.enum], n=1
-            )
-            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {allowed}"
-            self.report(
-                value.span if value.span.line else span,
-                "enum-value",
-                f"{show(value.value)!r} is not a value the schema allows here",
-                hint,
-            )
-
-    def _arithmetic(self, op: str, left: Type, right: Type, span: ast.Span) -> Type:
-        kinds = (left.kind, right.kind)
-        if "any" in kinds:
-            return ANY
-        result = ARITHMETIC.get((left.kind, op, right.kind))
-        if result is None:
-            self.report(span, "type-mismatch", f"cannot compute {left} {op} {right}")
-            return ANY
-        return result
-
-
-def _hint(left: Type) -> str | None:
-    examples = {
-        "duration": "write durations with a unit: 30 days",
-        "percentage": "write percentages with %: 80%",
-        "date": "write dates as 2027-01-01",
-    }
-    return examples.get(left.kind)
