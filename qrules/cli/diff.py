@@ -14,7 +14,7 @@ from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import UsageError
 
-DIFF_FORMATS = ("text", "json")  # markdown, sarif, html: next
+DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
 
 
 @click.command()

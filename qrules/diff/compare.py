@@ -19,6 +19,7 @@ from qrules.diff.terms import PartyTerm, party_terms, term_moves
 from qrules.diff.waivers import waiver_changes
 from qrules.document import Document
 from qrules.engine import check
+from qrules.engine.catalogue import catalogue
 from qrules.model.diff import AgreementDiff, DiffReport
 from qrules.model.evidence import gather
 from qrules.model.findings import DocumentResult
@@ -62,6 +63,7 @@ def diff(
         agreements=agreements,
         fail_on=fail_on,
         evidence=gather(__version__, today, judged.values(), schema, schema_path()),
+        rules=catalogue(books[OURS]),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qrules.model.evidence import Evidence
-from qrules.model.findings import SEVERITY_RANK, Finding
+from qrules.model.findings import SEVERITY_RANK, Finding, RuleEntry
 
 WEAKER, STRONGER, NEUTRAL = "weaker", "stronger", "neutral"
 NEW, FIXED, UNCHANGED = "new", "fixed", "unchanged"
@@ -108,6 +108,7 @@ class DiffReport:
     agreements: tuple[AgreementDiff, ...]
     fail_on: str = "none"  # weaker | conflict | none
     evidence: Evidence | None = None
+    rules: tuple[RuleEntry, ...] = ()  # the rules the revisions were checked by
 
     @property
     def failed(self) -> bool:

@@ -1,0 +1,44 @@
+"""``qrules diff --format sarif``: the new revisions' findings as SARIF, each with its
+``baselineState`` against the old revision (new, unchanged; the fixed ones ``absent``), by
+the check report's own SARIF writer; the term moves go into the run's properties."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from typing import Any
+
+from qrules.model.diff import FIXED, DiffReport
+from qrules.model.findings import CheckReport, DocumentResult
+from qrules.report import sarif
+
+
+def render(report: DiffReport) -> str:
+    data = sarif.as_data(as_check_report(report))
+    data["runs"][0]["properties"]["terms"] = [
+        {**asdict(t), "refs": list(t.refs)} for a in report.agreements for t in a.terms
+    ]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_check_report(report: DiffReport) -> CheckReport:
+    documents, fixed = [], []
+    for a in report.agreements:
+        marked = tuple(replace(c.finding, baseline=c.state) for c in a.findings if c.state != FIXED)
+        documents.append(DocumentResult(a.new, marked, sha256=a.new_sha256))
+        fixed += [(a.new, c.finding) for c in a.findings if c.state == FIXED]
+    return CheckReport(
+        version=report.version,
+        rulesets=tuple(_summary(r) for r in report.evidence.rulesets) if report.evidence else (),
+        documents=tuple(documents),
+        fail_on="error",
+        rules=report.rules,
+        checked_on=report.evidence.today if report.evidence else None,
+        evidence=report.evidence,
+        baseline="the old revisions",
+        fixed=tuple(fixed),
+    )
+
+
+def _summary(ruleset: dict[str, Any]) -> dict[str, Any]:
+    return {"name": ruleset["name"], "version": ruleset["version"]}
