@@ -10,7 +10,9 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from qrules.errors import UsageError
 
@@ -42,22 +44,33 @@ def write_atomic(path: str | Path, text: str) -> None:
     existing file keeps its mode. Devices and pipes (``/dev/stdout``) cannot be replaced, so
     they are written directly. Any OSError becomes a :class:`WriteError`.
     """
+    with open_atomic(path) as stream:
+        stream.write(text)
+
+
+@contextlib.contextmanager
+def open_atomic(path: str | Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` when the block ends without an error,
+    as :func:`write_atomic` writes it (for reports written piece by piece); after an error,
+    Ctrl-C included, the file is as it was."""
     try:
         if _is_special(path):
             with open(path, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
+                yield stream
         else:
-            _replace(Path(os.path.realpath(path)), text)
+            with _replacing(Path(os.path.realpath(path))) as stream:
+                yield stream
     except OSError as error:
         # The OS says "No such file or directory" for a missing folder; say which.
         raise (_problem(path) or cannot_write(path, _reason(error))) from None
 
 
-def _replace(target: Path, text: str) -> None:
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[TextIO]:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())  # the rename must not publish a file still in cache
         os.chmod(temporary, _mode_for(target))
@@ -164,7 +177,7 @@ def read_source(path: Path, max_bytes: int, what: str) -> str:
 def read_source_hashed(path: Path, max_bytes: int, what: str) -> tuple[str, str]:
     """``read_source``, and the sha256 of the bytes read: reports name the exact bytes
     that were judged (a byte-order mark included)."""
-    raw = _read_bounded(path, max_bytes, what)
+    raw = read_bounded(path, max_bytes, what)
     return decode_source(raw, what), hashlib.sha256(raw).hexdigest()
 
 
@@ -188,7 +201,8 @@ def decode_source(raw: bytes, what: str) -> str:
         ) from None
 
 
-def _read_bounded(path: Path, max_bytes: int, what: str) -> bytes:
+def read_bounded(path: Path, max_bytes: int, what: str) -> bytes:
+    """A regular file's bytes, or :class:`Unreadable` (also when over ``max_bytes``)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:

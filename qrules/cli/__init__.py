@@ -23,6 +23,7 @@ __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "cli", 
 # command name → (module, function), in the order `qrules --help` lists them
 COMMANDS = {
     "check": ("qrules.cli.check", "check"),
+    "merge": ("qrules.cli.merge", "merge"),
     "init": ("qrules.cli.setup", "init"),
     "schema": ("qrules.cli.setup", "schema"),
     "lint": ("qrules.cli.authoring", "lint"),

@@ -8,8 +8,11 @@ from typing import Any
 import click
 
 from qrules.cli.choices import given_file, run_options
-from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
+from qrules.cli.options import Jobs, Shard
+from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
+from qrules.cli.progress import progress
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
+from qrules.engine.batch import AUTO_MIN_FILES
 from qrules.model.findings import SEVERITIES
 
 
@@ -97,12 +100,40 @@ def _parse_reports(
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(1, 256),
-    default=1,
+    type=Jobs(),
+    default="auto",
     show_default=True,
-    help="Check files in this many processes.",
+    help="Check files in this many processes (1-256). auto: one per core for batches of "
+    f"{AUTO_MIN_FILES} files or more, else one.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No hint lines in text output.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file afresh: neither read nor write the result cache "
+    "(.qrules/cache in the repository).",
+)
+@click.option(
+    "--shard",
+    type=Shard(),
+    metavar="I/N",
+    help="Check only shard I of N (1-based): a fixed share of the files, by a hash of each "
+    "path. Join the shards' JSON reports with `qrules merge`.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine (--jobs). dask: a Dask cluster (pip install 'qrules[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --executor dask: the scheduler (tcp://host:8786); default: a local cluster.",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No hint lines in text output, and no progress bar."
+)
 @click.option(
     "--baseline",
     "baseline_file",
@@ -161,7 +192,11 @@ def check(
     no_config: bool,
     agreements_only: bool,
     today: dt.datetime | None,
-    jobs: int,
+    jobs: int | str,
+    no_cache: bool,
+    shard: tuple[int, int] | None,
+    executor: str,
+    scheduler: str | None,
     quiet: bool,
     baseline_file: str | None,
     baseline_rev: str | None,
@@ -184,9 +219,13 @@ def check(
       130  interrupted (Ctrl-C); no report is left half-written
     """
     from qrules import config as configuration
+    from qrules.cli.checking import cache_folder, prepare, write
+    from qrules.engine import batch
     from qrules.model.findings import combined
 
     given_file(schema)
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     targets = check_targets(output, reports)
     runs = [
         (
@@ -202,52 +241,38 @@ def check(
         _no_files(paths, agreements_only)
     _refuse_inputs(targets, [file for _, _, files in runs for file in files])
     earlier = _baseline(baseline_file, baseline_rev, runs, today)
-    checked = [
-        configuration.apply_overrides(_check(settings, files, today, jobs), found)
+    day = today.date() if today else dt.date.today()
+    options: dict[str, Any] = {"jobs": jobs, "executor": executor, "scheduler": scheduler}
+    checks = [  # every ruleset loaded (a bad one stops here) before any file is read
+        prepare(found, settings, batch.shard(files, *shard) if shard else files, day,
+                cache=None if no_cache else cache_folder(found), **options)
         for found, settings, files in runs
         if files or len(runs) == 1
-    ]
-    report = configuration.select_rules(combined(checked), select, ignore)
-    if earlier is not None:
-        from qrules.diff import baseline
-
-        report = baseline.apply(report, earlier, baseline_file or f"git revision {baseline_rev}")
-    for report_format, target in reports:
-        emit(render(report, report_format, audience=audience, passes=show_passes), target)
+    ]  # fmt: skip
+    head = configuration.select_rules(combined([c.head for c in checks]), select, ignore)
     colour = output is None and is_tty()
-    if statistics and output_format == "text" and output is None:
-        text = render(report, "statistics") + render(report, "text").splitlines()[-1] + "\n"
-    else:
-        text = render(
-            report,
-            output_format,
-            colour=colour,
-            hints=not quiet,
-            audience=audience,
-            passes=show_passes,
-        )
-        if statistics:
-            click.echo(render(report, "statistics"), err=True, nl=False)
-    emit(text, output)
+    in_place = statistics and output_format == "text" and output is None
+    outputs = [outputs_for(f, target, audience, passes=show_passes) for f, target in reports]
+    outputs.append(
+        outputs_for(output_format, output, audience, colour=colour, hints=not quiet,
+                    passes=show_passes, statistics=in_place)
+    )  # fmt: skip
+    streamed = output is None and output_format == "jsonl" and is_tty()
+    shown = not quiet and not streamed  # no bar across lines printed as they come
+    total = sum(len(c.files) for c in checks)
+    compared = (
+        None if earlier is None else (earlier, baseline_file or f"git revision {baseline_rev}")
+    )
+    report = write(
+        head, checks, outputs, (select, ignore), compared, lambda r: progress(r, total, shown)
+    )
+    if statistics and not in_place:
+        click.echo(render(report, "statistics"), err=True, nl=False)
     if output is not None:
         from qrules.report.text import summary_line
 
         click.echo(summary_line(report), err=True)  # the one line a person reads
     return EXIT_FINDINGS if report.failed else EXIT_OK
-
-
-def _check(settings: Any, files: list[str], today: dt.datetime | None, jobs: int) -> Any:
-    from qrules.engine.batch import check_files
-
-    return check_files(
-        settings.rulesets,
-        files,
-        today=today.date() if today else None,
-        schema=settings.schema,
-        params=settings.params,
-        fail_on=settings.fail_on,
-        jobs=jobs,
-    )
 
 
 def _baseline(file: str | None, rev: str | None, runs: list[Any], today: dt.datetime | None) -> Any:

@@ -21,7 +21,12 @@ from qrules.config.model import (
     compile_glob,
     settings,
 )
-from qrules.config.overrides import apply_overrides, select_rules
+from qrules.config.overrides import (
+    apply_overrides,
+    override_document,
+    select_document,
+    select_rules,
+)
 from qrules.config.selection import declares_agreement, is_rule_test, select_files
 
 __all__ = [
@@ -43,6 +48,8 @@ __all__ = [
     "is_rule_test",
     "load_config",
     "nearest_config",
+    "override_document",
+    "select_document",
     "select_files",
     "select_rules",
     "settings",

@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from qrules.config.discover import display
 from qrules.config.model import FIXED_RULES, Config, RuleOverride
 from qrules.errors import UsageError, did_you_mean, source_context
-from qrules.model.findings import CheckReport, Finding, RuleEntry
+from qrules.model.findings import CheckReport, DocumentResult, Finding, RuleEntry
 
 
 def apply_overrides(report: CheckReport, config: Config | None) -> CheckReport:
@@ -27,10 +27,7 @@ def apply_overrides(report: CheckReport, config: Config | None) -> CheckReport:
         if override.rule not in known:
             rulesets = [str(r["name"]) for r in report.rulesets]
             raise _unknown_rule(config, override, known, rulesets)
-    documents = tuple(
-        replace(document, findings=_overridden(document.findings, config.rules_for(document.path)))
-        for document in report.documents
-    )
+    documents = tuple(override_document(document, config) for document in report.documents)
     by_rule = {override.rule: override for override in config.rules}
     rules = tuple(_overridden_entry(entry, by_rule.get(entry.id)) for entry in report.rules)
     return replace(report, documents=documents, rules=rules)
@@ -42,24 +39,42 @@ def select_rules(report: CheckReport, select: Sequence[str], ignore: Sequence[st
     agreement could be read at all are never left out."""
     if not select and not ignore:
         return report
-
-    def kept(rule: str) -> bool:
-        if rule in FIXED_RULES:
-            return True
-        chosen = not select or any(fnmatchcase(rule, pattern) for pattern in select)
-        return chosen and not any(fnmatchcase(rule, pattern) for pattern in ignore)
-
-    documents = tuple(
-        replace(document, findings=tuple(f for f in document.findings if kept(f.rule)))
-        for document in report.documents
-    )
+    documents = tuple(select_document(document, select, ignore) for document in report.documents)
     rules = tuple(
         entry
-        if kept(entry.id) or not entry.enabled
+        if _kept(entry.id, select, ignore) or not entry.enabled
         else replace(entry, enabled=False, override="left out by --select/--ignore")
         for entry in report.rules
     )
     return replace(report, documents=documents, rules=rules)
+
+
+def select_document(
+    document: DocumentResult, select: Sequence[str], ignore: Sequence[str]
+) -> DocumentResult:
+    """One agreement's result with only the findings :func:`select_rules` keeps (a streamed
+    run applies it to each result, and :func:`select_rules` to the report's head)."""
+    if not select and not ignore:
+        return document
+    kept = tuple(f for f in document.findings if _kept(f.rule, select, ignore))
+    return replace(document, findings=kept)
+
+
+def _kept(rule: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    if rule in FIXED_RULES:
+        return True
+    chosen = not select or any(fnmatchcase(rule, pattern) for pattern in select)
+    return chosen and not any(fnmatchcase(rule, pattern) for pattern in ignore)
+
+
+def override_document(document: DocumentResult, config: Config | None) -> DocumentResult:
+    """One agreement's result with the configuration's overrides for its path applied (a
+    streamed run checks them once, on the report's head, with :func:`apply_overrides`)."""
+    if config is None or not config.all_rule_overrides():
+        return document
+    return replace(
+        document, findings=_overridden(document.findings, config.rules_for(document.path))
+    )
 
 
 def _overridden(

@@ -62,15 +62,23 @@ def apply(
     disabled = {entry.id for entry in report.rules if not entry.enabled}
     documents, fixed = [], []
     for document in report.documents:
-        # A rule the configuration turned off since is not fixed: it is not checked.
-        before = [
-            f for f in earlier.get(agreement_key(document.path), ()) if f.rule not in disabled
-        ]
-        changes = compare(before, document.findings)
-        marked = tuple(replace(c.finding, baseline=c.state) for c in changes if c.state != FIXED)
-        documents.append(replace(document, findings=marked))
-        fixed += [(document.path, c.finding) for c in changes if c.state == FIXED]
+        marked, gone = mark(document, earlier, disabled)
+        documents.append(marked)
+        fixed += gone
     return replace(report, documents=tuple(documents), baseline=source, fixed=tuple(fixed))
+
+
+def mark(
+    document: DocumentResult, earlier: Mapping[str, Sequence[Finding]], disabled: set[str]
+) -> tuple[DocumentResult, list[tuple[str, Finding]]]:
+    """One agreement's result marked against ``earlier``, and its findings fixed since (a
+    streamed check marks each result as it comes)."""
+    # A rule the configuration turned off since is not fixed: it is not checked.
+    before = [f for f in earlier.get(agreement_key(document.path), ()) if f.rule not in disabled]
+    changes = compare(before, document.findings)
+    marked = tuple(replace(c.finding, baseline=c.state) for c in changes if c.state != FIXED)
+    fixed = [(document.path, c.finding) for c in changes if c.state == FIXED]
+    return replace(document, findings=marked), fixed
 
 
 def from_results(results: Iterable[DocumentResult]) -> dict[str, list[Finding]]:

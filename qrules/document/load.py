@@ -13,11 +13,14 @@ from qrules.document.strict_yaml import Builder, compose
 from qrules.document.validate import choose_schema, validate
 
 
-def load_document(path: str | Path, schema: str | Path | None = "auto") -> Document:
+def load_document(
+    path: str | Path, schema: str | Path | None = "auto", raw: bytes | None = None
+) -> Document:
     """Read an agreement. ``schema``: ``"auto"`` (the built-in one for ``qrules/v1``
-    documents, none otherwise), ``None``/``"none"``, or a JSON Schema file."""
+    documents, none otherwise), ``None``/``"none"``, or a JSON Schema file. ``raw``: the
+    file's bytes, where the caller read them (to hash them, or from a remote store)."""
     document = Document(str(path))
-    text = read_text(Path(path), document)
+    text = read_text(Path(path), document, raw)
     if text is None:
         return document
     if str(path).endswith(".md"):

@@ -5,17 +5,28 @@ their YAML front matter, padded so that lines stay the file's lines.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from qrules.document.model import Document
-from qrules.fileio import Unreadable, read_source_hashed
+from qrules.fileio import Unreadable, decode_source, read_source_hashed
 from qrules.limits import MAX_AGREEMENT_BYTES
 
 
-def read_text(path: Path, document: Document) -> str | None:
-    """The file's text, or None with the reason recorded as a finding of the document."""
+def read_text(path: Path, document: Document, raw: bytes | None = None) -> str | None:
+    """The file's text (from ``raw``, its bytes, when the caller has read them already), or
+    None with the reason recorded as a finding of the document."""
     try:
-        text, document.sha256 = read_source_hashed(path, MAX_AGREEMENT_BYTES, "file")
+        if raw is None:
+            text, document.sha256 = read_source_hashed(path, MAX_AGREEMENT_BYTES, "file")
+            return text
+        if len(raw) > MAX_AGREEMENT_BYTES:
+            limit = f"{MAX_AGREEMENT_BYTES:,}"
+            raise Unreadable(
+                f"the file is over {limit} bytes; the limit is {limit}", (1, 1), limit=True
+            )
+        text = decode_source(raw, "file")
+        document.sha256 = hashlib.sha256(raw).hexdigest()
     except Unreadable as error:
         rule = "yaml-limits" if error.limit else "document-unreadable"
         document.problem(rule, error.message, at=error.at, hint=error.hint)

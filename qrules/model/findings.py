@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -162,6 +163,8 @@ class CheckReport:
     evidence: Evidence | None = None
     baseline: str | None = None  # what the findings were compared with (--baseline)
     fixed: tuple[tuple[str, Finding], ...] = ()  # (agreement, finding) gone since then
+    # A streamed report keeps no documents, only their counts (set once all went by).
+    tally: Tally | None = field(default=None, compare=False)
 
     def rule_entries(self) -> tuple[RuleEntry, ...]:
         """The rules of the run, plus any rule a finding names that the run did not list."""
@@ -177,26 +180,59 @@ class CheckReport:
 
     @property
     def failed(self) -> bool:
-        return any(d.status(self.fail_on) == "fail" for d in self.documents)
+        return self.summary()["failed"] > 0
 
     def summary(self) -> dict[str, int]:
-        findings = [f for d in self.documents for f in d.findings]
-        active = [f for f in findings if not f.waived]
-        failed = sum(d.status(self.fail_on) == "fail" for d in self.documents)
-        counts = {
-            "documents": len(self.documents),
-            "passed": len(self.documents) - failed,
-            "failed": failed,
-            "errors": sum(f.severity == "error" for f in active),
-            "warnings": sum(f.severity == "warning" for f in active),
-            "notes": sum(f.severity == "note" for f in active),
-            "waived": len(findings) - len(active),
-        }
+        if self.tally is not None:
+            counts = self.tally.summary()
+        else:
+            tally = Tally(self.fail_on)
+            for document in self.documents:
+                tally.add(document)
+            counts = tally.summary()
         if self.baseline is not None:
-            counts["new"] = sum(f.baseline == "new" for f in findings)
-            counts["unchanged"] = sum(f.baseline == "unchanged" for f in findings)
             counts["fixed"] = len(self.fixed)
+        else:
+            del counts["new"], counts["unchanged"]
         return counts
+
+
+@dataclass
+class Tally:
+    """The summary's counts, kept as results go by: a streamed report holds no results."""
+
+    fail_on: str = "error"
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("documents", "passed", "failed", "errors", "warnings", "notes", "waived", "new",
+             "unchanged"),
+            0,
+        )
+    )  # fmt: skip
+    fired: Counter[str] = field(default_factory=Counter)  # findings per rule, not waived
+
+    def add(self, document: DocumentResult) -> None:
+        counts = self.counts
+        counts["documents"] += 1
+        counts["failed" if document.status(self.fail_on) == "fail" else "passed"] += 1
+        for finding in document.findings:
+            if finding.baseline in ("new", "unchanged"):
+                counts[finding.baseline] += 1
+            if finding.waived:
+                counts["waived"] += 1
+            else:
+                counts[_COUNTED[finding.severity]] += 1
+                self.fired[finding.rule] += 1
+
+    def summary(self) -> dict[str, int]:
+        return dict(self.counts)
+
+    @property
+    def failed(self) -> bool:
+        return self.counts["failed"] > 0
+
+
+_COUNTED = {"error": "errors", "warning": "warnings", "note": "notes"}
 
 
 def combined(reports: list[CheckReport]) -> CheckReport:

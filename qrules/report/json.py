@@ -14,7 +14,7 @@ def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
         "qrules": report.version,
         "rulesets": [dict(r) for r in report.rulesets],
         "summary": report.summary(),
-        "documents": [_document(report, document, passes) for document in report.documents],
+        "documents": [document_data(report, document, passes) for document in report.documents],
     }
     if report.baseline is not None:
         data["baseline"] = {
@@ -26,7 +26,10 @@ def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
     return data
 
 
-def _document(report: CheckReport, document: DocumentResult, passes: bool) -> dict[str, Any]:
+def document_data(
+    report: CheckReport, document: DocumentResult, passes: bool = False
+) -> dict[str, Any]:
+    """One agreement's entry: the same in the JSON report and as a line of JSON Lines."""
     data: dict[str, Any] = {
         "path": document.path,
         "status": document.status(report.fail_on),

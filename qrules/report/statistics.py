@@ -10,7 +10,11 @@ from qrules.report.text import printable
 
 
 def render(report: CheckReport) -> str:
-    counts = Counter(f.rule for d in report.documents for f in d.findings if not f.waived)
+    counts = (
+        report.tally.fired
+        if report.tally is not None
+        else Counter(f.rule for d in report.documents for f in d.findings if not f.waived)
+    )
     if not counts:
         return "no findings\n"
     entries = {entry.id: entry for entry in report.rule_entries()}

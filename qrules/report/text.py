@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qrules.model.findings import CheckReport, Finding
+from qrules.model.findings import CheckReport, DocumentResult, Finding
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 DIM, BOLD, RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -22,18 +22,29 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def render(report: CheckReport, *, colour: bool = False, hints: bool = True) -> str:
-    lines: list[str] = []
-    for document in report.documents:
-        for finding in document.findings:
-            lines.append(_line(document.path, finding, colour))
-            if hints and finding.hint and not finding.waived:
-                lines.append(_paint(f"    hint: {printable(finding.hint)}", DIM, colour))
-    for path, finding in report.fixed:  # not `file:line:col: severity`: not a finding now
-        where = f"{printable(path)}:{finding.line}"
-        lines.append(f"fixed since the baseline: {where} {printable(finding.rule)} "
-                     f"{printable(finding.message)}")  # fmt: skip
+    lines = [line for d in report.documents for line in document_lines(d, colour, hints)]
+    lines += fixed_lines(report)
     lines.append(summary_line(report, colour))
     return "\n".join(lines) + "\n"
+
+
+def fixed_lines(report: CheckReport) -> list[str]:
+    """The findings gone since the baseline; not ``file:line:col: severity``: not findings now."""
+    return [
+        f"fixed since the baseline: {printable(path)}:{finding.line} "
+        f"{printable(finding.rule)} {printable(finding.message)}"
+        for path, finding in report.fixed
+    ]
+
+
+def document_lines(document: DocumentResult, colour: bool = False, hints: bool = True) -> list[str]:
+    """One agreement's lines: each finding, with its hint below it."""
+    lines = []
+    for finding in document.findings:
+        lines.append(_line(document.path, finding, colour))
+        if hints and finding.hint and not finding.waived:
+            lines.append(_paint(f"    hint: {printable(finding.hint)}", DIM, colour))
+    return lines
 
 
 def _line(path: str, finding: Finding, colour: bool) -> str:

@@ -59,7 +59,10 @@ def test_reports_are_replaced_atomically_keeping_permissions(tmp_path: Path) -> 
     [
         ("sarif", "'sarif' is not FORMAT=FILE, e.g. sarif=qrules.sarif"),
         ("sarif=", "'sarif=' is not FORMAT=FILE, e.g. sarif=qrules.sarif"),
-        ("pdf=x.pdf", "unknown format 'pdf'; one of text, json, sarif, junit, markdown, html"),
+        (
+            "pdf=x.pdf",
+            "unknown format 'pdf'; one of text, json, jsonl, sarif, junit, markdown, html",
+        ),
     ],
 )
 def test_bad_report_values_exit_2(value: str, message: str) -> None:

@@ -1,0 +1,93 @@
+"""One agreement's result as JSON-safe data and back: what the result cache stores, what
+workers on other machines return, and what ``qrules merge`` reads from JSON reports.
+
+A finding keeps the stable JSON report's keys (``Finding.to_json``) and adds what only
+reports built from the full result use (related places, the value shown); reading accepts
+either, so a JSON report's documents read back as results too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qrules.model.findings import JSON_KEYS, DocumentResult, Finding, Identity, Party, Related
+
+
+class MalformedRecord(ValueError):
+    """Data that is not a result this module wrote: never trusted, never half-read."""
+
+
+def result_to_data(result: DocumentResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": result.path,
+        "findings": [finding_to_data(f) for f in result.findings],
+    }
+    if result.identity is not None:
+        identity = result.identity
+        data["identity"] = {key: getattr(identity, key) for key in _IDENTITY_KEYS}
+        data["identity"]["parties"] = [[p.name, p.role] for p in identity.parties]
+    if result.applied is not None:
+        data["applied"] = list(result.applied)
+    if result.sha256 is not None:
+        data["sha256"] = result.sha256
+    return data
+
+
+def finding_to_data(finding: Finding) -> dict[str, Any]:
+    data = finding.to_json()
+    if finding.related:
+        data["related"] = [[r.message, r.path, r.line, r.column] for r in finding.related]
+    if finding.value is not None:
+        data["value"] = finding.value
+    return data
+
+
+def result_from_data(data: Any) -> DocumentResult:
+    """The result ``data`` holds; :class:`MalformedRecord` for anything else."""
+    try:
+        identity = data.get("identity")
+        applied = data.get("applied")
+        sha256 = data.get("sha256")
+        return DocumentResult(
+            path=_text(data["path"]),
+            findings=tuple(finding_from_data(f) for f in data["findings"]),
+            identity=None if identity is None else _identity(identity),
+            applied=None if applied is None else tuple(_text(rule) for rule in applied),
+            sha256=None if sha256 is None else _text(sha256),
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise MalformedRecord(f"not a qrules result: {error}") from None
+
+
+def finding_from_data(data: dict[str, Any]) -> Finding:
+    fields = {key: data[key] for key in JSON_KEYS if key in data}
+    if not isinstance(fields.get("line", 1), int) or not isinstance(fields.get("column", 1), int):
+        raise ValueError("line and column are numbers")
+    for key in ("rule", "severity", "message"):
+        _text(fields[key])
+    fields["refs"] = tuple(_text(ref) for ref in fields.get("refs", ()))
+    waiver = data.get("waiver")
+    related = tuple(
+        Related(_text(m), _text(p), int(ln), int(c)) for m, p, ln, c in data.get("related", ())
+    )
+    return Finding(
+        **fields,
+        waiver=None if waiver is None else dict(waiver),
+        related=related,
+        value=data.get("value"),
+    )
+
+
+def _identity(data: dict[str, Any]) -> Identity:
+    shown = {key: data.get(key) for key in _IDENTITY_KEYS}
+    parties = tuple(Party(name, role) for name, role in data.get("parties", ()))
+    return Identity(**shown, parties=parties)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    return value
+
+
+_IDENTITY_KEYS = ("id", "title", "revision", "status", "type", "effective", "term")
