@@ -151,3 +151,23 @@ def test_two_runs_at_once_share_the_store(tmp_path: Path) -> None:
     one.flush()
     two.flush()
     assert (one.get("b"), two.get("a")) == ("2", "1")
+
+
+def test_params_and_schema_are_part_of_the_key(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from qrules.engine.cached import cache_spec
+    from qrules.engine.workers import Loading
+    from qrules.ruleset import load_ruleset
+
+    rules, day = load_ruleset(POLICY), dt.date(2026, 11, 26)
+    runs = {
+        cache_spec(tmp_path, rules, Loading((POLICY,), schema, params), day).run  # type: ignore[union-attr]
+        for schema, params in (
+            ("auto", {}),
+            ("auto", {"days": 30}),
+            ("auto", {"days": 60}),
+            (None, {}),
+        )
+    }
+    assert len(runs) == 4
