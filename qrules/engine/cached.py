@@ -21,14 +21,16 @@ from typing import Any
 
 from qrules import __version__
 from qrules.cache import ResultStore
-from qrules.model.findings import DocumentResult
+from qrules.model.findings import DocumentResult, Finding
 from qrules.model.serial import MalformedRecord, result_from_data, result_to_data
 from qrules.resources import schema_path
 from qrules.ruleset import Rulebook
 from qrules.syntax import ast
 
 CACHE_FOLDER = ".qrules/cache"
-LAYOUT = "2"  # of an entry: a new one when a result gains a field, so old entries miss
+# An entry's layout: the fields of a result, so that a result gaining a field misses every
+# entry written without it (between releases too, as in development).
+LAYOUT = repr([[f.name for f in dataclasses.fields(kind)] for kind in (DocumentResult, Finding)])
 
 
 @dataclass(frozen=True)

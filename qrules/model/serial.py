@@ -70,11 +70,13 @@ def finding_from_data(data: dict[str, Any]) -> Finding:
     related = tuple(
         Related(_text(m), _text(p), int(ln), int(c)) for m, p, ln, c in data.get("related", ())
     )
+    baseline = data.get("baseline")
     return Finding(
         **fields,
         waiver=None if waiver is None else dict(waiver),
         related=related,
         value=data.get("value"),
+        baseline=None if baseline is None else _text(baseline),
     )
 
 
