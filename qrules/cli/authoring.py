@@ -134,6 +134,8 @@ def lint(
     else:
         for f in findings:
             click.echo(f"{f.source}:{f.line}:{f.column}: {f.severity} {f.check} {f.message}")
+            if f.context:
+                click.echo(f.context)
             if f.hint:
                 click.echo(f"    hint: {f.hint}")
         click.echo(f"{len(files)} ruleset files linted: {len(findings)} findings")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -13,6 +15,7 @@ from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
 from qrules.cli.progress import progress
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.engine.batch import AUTO_MIN_FILES
+from qrules.errors import QrulesError
 from qrules.model.findings import SEVERITIES
 
 
@@ -240,15 +243,16 @@ def check(
     if not any(files for _, _, files in runs):
         _no_files(paths, agreements_only)
     _refuse_inputs(targets, [file for _, _, files in runs for file in files])
-    earlier = _baseline(baseline_file, baseline_rev, runs, today)
     day = today.date() if today else dt.date.today()
     options: dict[str, Any] = {"jobs": jobs, "executor": executor, "scheduler": scheduler}
-    checks = [  # every ruleset loaded (a bad one stops here) before any file is read
-        prepare(found, settings, batch.shard(files, *shard) if shard else files, day,
-                cache=None if no_cache else cache_folder(found), **options)
-        for found, settings, files in runs
-        if files or len(runs) == 1
-    ]  # fmt: skip
+    with _every_ruleset_error():
+        earlier = _baseline(baseline_file, baseline_rev, runs, today)
+        checks = [  # every ruleset loaded (a bad one stops here) before any file is read
+            prepare(found, settings, batch.shard(files, *shard) if shard else files, day,
+                    cache=None if no_cache else cache_folder(found), **options)
+            for found, settings, files in runs
+            if files or len(runs) == 1
+        ]  # fmt: skip
     head = configuration.select_rules(combined([c.head for c in checks]), select, ignore)
     colour = output is None and is_tty()
     in_place = statistics and output_format == "text" and output is None
@@ -273,6 +277,20 @@ def check(
 
         click.echo(summary_line(report), err=True)  # the one line a person reads
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _every_ruleset_error() -> Iterator[None]:
+    """A broken ruleset is refused with all its errors at once, not only the first."""
+    try:
+        yield
+    except QrulesError as error:
+        from qrules.authoring.recovery import file_errors
+
+        *before, last = file_errors(error)
+        for each in before:
+            click.echo(each.render() + "\n", err=True)
+        raise last from None
 
 
 def _baseline(file: str | None, rev: str | None, runs: list[Any], today: dt.datetime | None) -> Any:

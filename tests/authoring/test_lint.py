@@ -103,8 +103,12 @@ def test_each_check(write: Write, body: str, message: str, hint: str | None) -> 
     found = [line for line in lines if message in line]
     assert found, lines
     assert found[0].startswith(f"{path}:4:")
+    after = lines[lines.index(found[0]) + 1 :]
+    if "syntax" in message or "compile" in message:  # the source line with a caret
+        assert after[0] == f"  {body}" and after[1].strip() == "^"
+        after = after[2:]
     if hint:
-        assert lines[lines.index(found[0]) + 1] == f"    hint: {hint}"
+        assert after[0] == f"    hint: {hint}"
 
 
 def test_missing_ref_is_a_warning(write: Write) -> None:

@@ -16,6 +16,7 @@ from qrules.authoring.lint.conflicts import conflicts
 from qrules.authoring.lint.linter import Linter
 from qrules.authoring.lint.typerules import LintFinding
 from qrules.authoring.lint.types import SchemaTypes
+from qrules.authoring.recovery import all_errors
 from qrules.errors import QrulesError
 from qrules.ruleset import Params, SchemaChoice, compile_text
 from qrules.schema import load_schema
@@ -32,26 +33,30 @@ def lint_text(
 ) -> list[LintFinding]:
     """Every lint finding of one ruleset file's text (``folder``: where it lives;
     ``schema``, ``params``: the run's, as for ``check``)."""
-    try:
-        compiled = compile_text(text, source, folder, schema, params)
-    except QrulesError as error:
-        check = "syntax" if error.kind == "syntax error" else "compile"
-        return [
-            LintFinding(
-                source,
-                error.line or 1,
-                error.column or 1,
-                check,
-                "error",
-                error.message,
-                error.hint,
-            )
-        ]
+    # Every error of the file at once; the checks below then run on what could be read.
+    recovery = all_errors(text, source, lambda t: compile_text(t, source, folder, schema, params))
+    findings = [
+        LintFinding(
+            source,
+            error.line or 1,
+            error.column or 1,
+            "syntax" if error.kind == "syntax error" else "compile",
+            "error",
+            error.message,
+            error.hint,
+            error.context,
+        )
+        for error in recovery.errors
+    ]
+    compiled = recovery.loaded
+    if compiled is None:
+        return findings
     syntax = compiled.syntax
     types = SchemaTypes(load_schema(compiled.schema)) if compiled.schema else None
     linter = Linter(source, text, types)
     linter.ruleset(syntax)
-    return sorted(set(linter.findings))
+    checked = {f for f in linter.findings if not recovery.touches(f.line)}
+    return sorted(checked | set(findings))
 
 
 def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:

@@ -5,7 +5,7 @@ literals that are not text; and the finding every check reports."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from qrules.authoring.lint.types import (
@@ -29,6 +29,7 @@ class LintFinding:
     severity: str
     message: str
     hint: str | None = None
+    context: str | None = field(default=None, compare=False)  # the source line and a caret
 
     def to_json(self) -> dict[str, Any]:
         return {
