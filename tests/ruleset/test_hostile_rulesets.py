@@ -353,9 +353,10 @@ def test_lint_and_check_refuse_a_regex_alike(tmp_path: Path) -> None:
         "RE2 does not support lookahead"
     )
     assert checked[0] == f"{path}:4:26: error: " + linted[0].split(" compile ", 1)[1]
+    assert linted[1:3] == ["    require title matches /(?=a)/i", " " * 27 + "^"]
     assert (
         checked[-1]
-        == linted[1].strip()
+        == linted[3].strip()
         == "hint: " + ("qrules uses RE2 syntax: no backreferences or lookaround")
     )
 
