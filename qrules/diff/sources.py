@@ -77,6 +77,8 @@ def show(rev: str, path: str) -> bytes | None:
     """The bytes of ``path`` (relative to the current folder) at ``rev``; None when the
     revision has no such file. A revision git does not know is exit 2."""
     relative = path if path.startswith(("./", "../", "/")) else f"./{path}"
+    if rev == "HEAD" and _unborn():
+        return None
     _revision_exists(rev)
     done = _git("show", f"{rev}:{relative}", check=False)
     return done.stdout if done.returncode == 0 else None
@@ -85,13 +87,24 @@ def show(rev: str, path: str) -> bytes | None:
 def changed_since(rev: str, paths: list[str]) -> list[str]:
     """Agreement files (by suffix) changed between ``rev`` and the working tree, relative
     to the current folder: modified, added, deleted, renamed; untracked files are not."""
+    if rev == "HEAD" and _unborn():  # the first commit: every named file is new
+        return sorted(p for p in paths if p.endswith(SUFFIXES) and Path(p).is_file())
     _revision_exists(rev)
     done = _git("diff", "--name-only", "--relative", "--no-renames", "-z", rev, "--", *paths)
     names = [name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
     return sorted(name for name in names if name.endswith(SUFFIXES))
 
 
+def _unborn() -> bool:
+    """A repository without a commit yet: HEAD names a branch that does not exist."""
+    if _git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0:
+        return False
+    return _git("symbolic-ref", "--quiet", "HEAD", check=False).returncode == 0
+
+
 def _revision_exists(rev: str) -> None:
+    if rev.startswith("-") or "\0" in rev:  # git would read `--output=FILE` as an option
+        raise UsageError(f"{rev!r} is not a revision", hint="name a commit, branch or tag")
     done = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
     if done.returncode != 0:
         raise UsageError(

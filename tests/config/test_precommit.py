@@ -256,3 +256,48 @@ def test_the_published_lint_fmt_and_test_hooks(
     assert re.search(r"^qrules fmt --check \(rulesets\)\.+Failed$", done.stdout, re.M)
     assert "would reformat policy/policy.qr" in done.stdout
     assert re.search(r"^qrules test \(rule tests\)\.+Passed$", done.stdout, re.M)
+
+
+REDLINE = REPO / "examples" / "redline"
+
+
+def test_the_weaker_hook_fails_only_a_commit_that_weakens_a_term(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    """qrules-weaker compares each staged agreement with HEAD: a commit that shortens the
+    change notice from 90 to 60 days fails, one that only tightens containment passes."""
+    path, commit = hook_repo
+    draft3 = (REDLINE / "draft-3.yaml").read_text(encoding="utf-8")
+    config = (
+        f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n"
+        "      - id: qrules-weaker\n        args: [-r, policy.qr]\n"
+    )
+    files = {".pre-commit-config.yaml": config, "policy.qr": (REDLINE / "policy.qr").read_text()}
+    add(work, {**files, "agreements/nordvik.yaml": draft3})
+    first = run(work, env, "qrules-weaker", "--files", "agreements/nordvik.yaml")
+    assert first.returncode == 0, first.stdout + first.stderr  # no commit yet: all new
+    git("-c", "commit.gpgsign=false", "commit", "-q", "-m", "draft 3", cwd=work, env=env)
+
+    add(work, {"agreements/nordvik.yaml": draft3.replace("48 hours", "24 hours")})
+    stronger = run(work, env, "qrules-weaker")  # the staged files, as at commit time
+    assert stronger.returncode == 0, stronger.stdout + stronger.stderr
+    assert "Passed" in stronger.stdout
+
+    # Staged: the notice cut to 60 days; in the working tree (stashed by pre-commit): not.
+    add(work, {"agreements/nordvik.yaml": draft3.replace("90 days", "60 days")})
+    (work / "agreements" / "nordvik.yaml").write_text(draft3, encoding="utf-8")
+    weaker = run(work, env, "qrules-weaker")
+    assert weaker.returncode == 1, weaker.stdout + weaker.stderr
+    assert re.search(r"^qrules diff --fail-on weaker .*\.+Failed$", weaker.stdout, re.M)
+    assert (
+        "weaker   us: RL-CHANGE-NOTICE Change notification 90 days (line 37) → 60 days "
+        "(line 37); prefer → accept: now needs the approval of Purchasing Director"
+    ) in weaker.stdout
+    subprocess.run(["pre-commit", "install"], cwd=work, env=env, check=True, capture_output=True)
+    commit = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "notice 60 days"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    assert commit.returncode != 0, commit.stdout + commit.stderr
+    assert "RL-CHANGE-NOTICE" in commit.stdout + commit.stderr
+    assert (work / "agreements" / "nordvik.yaml").read_text(encoding="utf-8") == draft3

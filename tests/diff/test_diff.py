@@ -171,7 +171,7 @@ def test_a_removed_field_is_weaker_it_is_rejected_as_missing(tmp_path: Path) -> 
 # ---------------------------------------------------------------------------- git
 
 
-pytestmark_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -202,7 +202,7 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytestmark_git
+@needs_git
 def test_two_revisions_from_git(history: Path) -> None:
     result = run_cli(
         "diff", "HEAD~1:agreements/nordvik.yaml", "HEAD:agreements/nordvik.yaml",
@@ -219,7 +219,7 @@ def test_two_revisions_from_git(history: Path) -> None:
     assert git("status", "--porcelain", cwd=history) == ""  # nothing checked out or changed
 
 
-@pytestmark_git
+@needs_git
 def test_git_mode_compares_every_agreement_changed_since_a_revision(history: Path) -> None:
     (history / "agreements" / "new.yaml").write_text(
         (REDLINE / "draft-3.yaml").read_text(encoding="utf-8"), encoding="utf-8"
@@ -238,16 +238,28 @@ def test_git_mode_compares_every_agreement_changed_since_a_revision(history: Pat
     assert "1 agreement compared" in narrowed.output
 
 
-@pytestmark_git
+@needs_git
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["nope:a.yaml", "agreements/nordvik.yaml"], "git knows no revision 'nope'"),
         (["agreements/nordvik.yaml"], "qrules diff compares two revisions: OLD NEW"),
         (["--git", "HEAD~9"], "git knows no revision 'HEAD~9'"),
+        # git would take it for its option (and write a file): refused before git runs
+        (["--git", "--output=stolen"], "'--output=stolen' is not a revision"),
     ],
 )
 def test_bad_revisions_are_exit_2(history: Path, args: list[str], message: str) -> None:
     result = run_cli("diff", *args, "-r", "policy.qr")
     assert result.exit_code == 2
     assert message in result.output
+    assert not (history / "stolen").exists()
+
+
+@needs_git
+def test_a_revision_that_git_would_read_as_an_option_is_refused(history: Path) -> None:
+    args = ["-r", "policy.qr", "--", "--output=stolen:agreements/nordvik.yaml", "HEAD:x.yaml"]
+    result = run_cli("diff", *args)
+    assert result.exit_code == 2
+    assert "'--output=stolen' is not a revision" in result.output
+    assert not (history / "stolen").exists()

@@ -72,3 +72,15 @@ def test_the_page_is_well_formed_and_a_browser_shows_every_term(tmp_path: Path) 
     for term in ("RL-CHANGE-NOTICE", "RL-AQL", "RL-RETENTION", "RL-CONTAINMENT", "NS-CONTAINMENT"):
         assert term in dom
     assert dom.count('class="direction weaker"') == 4
+
+
+def test_the_console_example_of_docs_diff_md_is_real_output() -> None:
+    import re
+    import shlex
+
+    page = (REPO / "docs" / "diff.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```console\n\$ ([^\n]+)\n(.*?)```", page, re.S)
+    program, *args = shlex.split(block[0])
+    assert program == "qrules"
+    expected = block[1].splitlines()
+    assert run_cli(*args).output.splitlines()[: len(expected)] == expected
