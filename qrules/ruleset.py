@@ -16,6 +16,7 @@ from qrules.compile import (
     Compiled,
     Compiler,
     ParamValue,
+    adjust,
     compile_constants,
     compile_rule,
     compile_term,
@@ -55,6 +56,7 @@ class Ruleset:
 
     schema: str | None = None  # the schema file its rules were checked against; None: none
     declared_schema: str | None = None  # what its header names: a file, "none", or None
+    brings: tuple[Path, ...] = ()  # the files it imports, directly or not
 
     def summary(self) -> dict[str, object]:
         return {"name": self.name, "version": self.version, "rules": len(self.checks)}
@@ -94,7 +96,7 @@ def load_ruleset(
     files: list[Path] = []
     for spec in specs:
         files.extend(f for f in resolve(spec) if f not in files)
-    rulesets = tuple(load_file(path, schema, params or {}) for path in files)
+    rulesets = _Imports(schema, params or {}).load(files)
     _check_params(rulesets, params or {})
     _check_unique_ids(rulesets)
     chosen = _document_schema(rulesets) if schema == "auto" else schema
@@ -141,6 +143,68 @@ def load_file(path: Path, schema: SchemaChoice = "auto", params: Params | None =
     text, digest = read_ruleset_hashed(path)
     compiled = compile_text(text, display_path(path), path.parent, schema, params)
     return replace(compiled, file=path, sha256=digest)
+
+
+class _Imports:
+    """Rulesets with those they import: each file once, imported ones before the ruleset
+    that imports them, and changed as it says (``override``, ``disable``, ``replace``)."""
+
+    def __init__(self, schema: SchemaChoice, params: Params) -> None:
+        self.schema, self.params = schema, params
+        self.loaded: dict[Path, Ruleset] = {}
+
+    def load(self, files: list[Path]) -> tuple[Ruleset, ...]:
+        for path in files:
+            self.visit(path, ())
+        return tuple(self.loaded.values())
+
+    def visit(self, path: Path, chain: tuple[Path, ...]) -> list[Path]:
+        """Load ``path`` and what it imports; the files it brings in, itself last."""
+        key = path.resolve()
+        if key in self.loaded:
+            return [*self.loaded[key].brings, key]
+        ruleset = load_file(path, self.schema, self.params)
+        brought: list[Path] = []
+        for node in ruleset.syntax.imports:
+            for target in _import_files(node, ruleset):
+                if target.resolve() in (*chain, key):
+                    raise _cycle(node, ruleset, [*chain, key, target.resolve()])
+                brought += [b for b in self.visit(target, (*chain, key)) if b not in brought]
+        self.adjust(ruleset, brought)
+        self.loaded[key] = replace(ruleset, brings=tuple(brought))
+        return [*brought, key]
+
+    def adjust(self, ruleset: Ruleset, brought: list[Path]) -> None:
+        own = frozenset(check.info.id for check in ruleset.checks)
+        imported = [self.loaded[path] for path in brought]
+        text = read_ruleset_text(Path(ruleset.file or ruleset.path))
+        compiler = Compiler(ruleset.path, text, None)
+        changed = adjust(
+            ruleset.syntax.adjustments, [r.checks for r in imported], own, compiler.error
+        )
+        for path, checks in zip(brought, changed, strict=True):
+            self.loaded[path] = replace(self.loaded[path], checks=checks)
+
+
+def _import_files(node: ast.Import, importer: Ruleset) -> list[Path]:
+    folder = (importer.file or Path(importer.path)).parent
+    try:
+        if node.is_path:
+            return resolve(folder / node.ruleset)
+        return resolve(_builtin(node.ruleset))
+    except RulesetError as error:
+        text = read_ruleset_text(importer.file or Path(importer.path))
+        raise Compiler(importer.path, text, None).error(
+            f"cannot import {node.ruleset!r}: {error.message}", node.span, error.hint
+        ) from None
+
+
+def _cycle(node: ast.Import, importer: Ruleset, chain: list[Path]) -> RulesetError:
+    shown = " imports ".join(display_path(path) for path in chain[chain.index(chain[-1]) :])
+    text = read_ruleset_text(importer.file or Path(importer.path))
+    return Compiler(importer.path, text, None).error(
+        f"import cycle: {shown}", node.span, "a ruleset cannot import itself, directly or not"
+    )
 
 
 def _document_schema(rulesets: tuple[Ruleset, ...]) -> SchemaChoice:

@@ -20,7 +20,7 @@ from qrules.errors import QrulesError, source_context
 
 MAX_ERRORS = 50
 # Statements start at the left margin; clauses are indented by convention but need not be.
-STATEMENT = re.compile(r"(rule|term|scope|let|param|import)\b")
+STATEMENT = re.compile(r"(rule|term|scope|let|param|import|override|disable|replace)\b")
 CLAUSE = re.compile(
     r"\s*(severity|ref|when|let|require|message|hint|prefer|accept|reject|version|schema)\b"
 )

@@ -5,6 +5,7 @@
 evaluation sees.
 """
 
+from qrules.compile.adjust import adjust
 from qrules.compile.constants import ParamValue, compile_constants, literal_value
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.expressions import MISSING_HOLE, UNKNOWN_HOLE, Compiler
@@ -41,6 +42,7 @@ __all__ = [
     "RegexProblem",
     "RuleInfo",
     "ValueFn",
+    "adjust",
     "compile_constants",
     "compile_regex",
     "compile_rule",

@@ -94,7 +94,8 @@ def builtin_entries() -> tuple[RuleEntry, ...]:
 
 
 def _ruleset_entries(ruleset: Ruleset) -> list[RuleEntry]:
-    # Compiling keeps the order of the statements, so the two line up one to one.
+    # By id: an importing ruleset may have disabled or replaced some of the rules.
+    statements = {statement.id: statement for statement in ruleset.syntax.rules}
     return [
         RuleEntry(
             check.info.id,
@@ -108,7 +109,8 @@ def _ruleset_entries(ruleset: Ruleset) -> list[RuleEntry]:
             source=check.info.source,
             line=check.info.line,
         )
-        for statement, check in zip(ruleset.syntax.rules, ruleset.checks, strict=True)
+        for check in ruleset.checks
+        for statement in [statements[check.info.id]]
     ]
 
 

@@ -291,7 +291,29 @@ class Constant:
     span: Span = _span()
 
 
-Definition = Constant
+@dataclass(frozen=True)
+class Import:
+    """``import iso9001`` (a built-in ruleset) or ``import "base.qr"`` (a file)."""
+
+    ruleset: str
+    is_path: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What an importing ruleset changes in an imported rule: ``override ID severity LEVEL``,
+    ``disable ID``, or ``replace ID with OWN-ID``; always with the reason."""
+
+    kind: str  # override | disable | replace
+    rule: str
+    reason: str
+    severity: str | None = None
+    replacement: str | None = None
+    span: Span = _span()
+
+
+Definition = Constant | Import | Adjustment
 
 
 @dataclass(frozen=True)
@@ -315,3 +337,11 @@ class RulesetFile:
     @property
     def constants(self) -> tuple[Constant, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Constant))
+
+    @property
+    def imports(self) -> tuple[Import, ...]:
+        return tuple(d for d in self.definitions if isinstance(d, Import))
+
+    @property
+    def adjustments(self) -> tuple[Adjustment, ...]:
+        return tuple(d for d in self.definitions if isinstance(d, Adjustment))

@@ -129,10 +129,23 @@ class Printer:
 
 
 def definition(node: ast.Definition) -> str:
+    if isinstance(node, ast.Import):
+        return f"import {quote(node.ruleset) if node.is_path else node.ruleset}"
+    if isinstance(node, ast.Adjustment):
+        return adjustment(node)
     if not node.param:
         return f"let {node.name} = {expr(node.value)}"
     text = f" {quote(node.description)}" if node.description is not None else ""
     return f"param {node.name} = {expr(node.value)}{text}"
+
+
+def adjustment(node: ast.Adjustment) -> str:
+    change = {
+        "override": f" severity {node.severity}",
+        "disable": "",
+        "replace": f" with {node.replacement}",
+    }[node.kind]
+    return f"{node.kind} {node.rule}{change} reason {quote(node.reason)}"
 
 
 def _trailing_target(elements: list[Element], line: int) -> Element:

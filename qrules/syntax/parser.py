@@ -42,7 +42,7 @@ def _language_digest() -> str:
     """What a cached AST depends on besides the text: the grammar and the AST's classes,
     so that a changed language never reads an AST pickled by an older one."""
     digest = hashlib.sha256(grammar_path().read_bytes())
-    for module in ("ast.py", "transform.py"):
+    for module in ("ast.py", "transform.py", "definitions.py", "templates.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()
 

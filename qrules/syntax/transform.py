@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, v_args
 from lark.tree import Meta
 
-from qrules.errors import RulesetError, RuleSyntaxError, source_context
+from qrules.errors import RuleSyntaxError
 from qrules.limits import MAX_LITERAL_DIGITS
 from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
+from qrules.syntax.definitions import Definitions, field_name, span_of, unquote
 from qrules.syntax.templates import TemplateParser, split_template
-
-
-def span_of(meta: Meta | Token) -> ast.Span:
-    if getattr(meta, "empty", False):
-        return ast.NO_SPAN
-    return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)  # type: ignore[arg-type]
-
-
-def unquote(token: Token, source: str) -> str:
-    try:
-        value = json.loads(token)
-    except json.JSONDecodeError as error:
-        raise RuleSyntaxError(
-            "invalid escape sequence in a string",
-            source=source,
-            line=token.line,
-            column=(token.column or 1) + error.pos,
-            hint='strings allow \\" \\\\ \\n \\t and \\uXXXX; write regular expressions as /.../',
-        ) from None
-    assert isinstance(value, str)
-    return value
-
-
-def field_name(token: Token) -> str:
-    """A field name as the agreement spells it: `x-complaints` is written back-quoted."""
-    return str(token)[1:-1] if token.type == "QUOTED_NAME" else str(token)
 
 
 @dataclass(frozen=True)
@@ -54,7 +28,7 @@ class Clause:
 
 
 @v_args(meta=True)
-class ToAst(Transformer[Token, Any]):
+class ToAst(Definitions):
     """Builds frozen AST nodes. ``parse_hole`` parses the ``{expr}`` holes of messages."""
 
     def __init__(self, source: str, text: str, parse_hole: TemplateParser) -> None:
@@ -89,17 +63,6 @@ class ToAst(Transformer[Token, Any]):
         if not math.isfinite(value):
             raise self._error(token, f"number too large: {text}", "write a smaller exponent")
         return value
-
-    def _error(self, token: Token, message: str, hint: str) -> RulesetError:
-        line, column = token.line or 1, token.column or 1
-        return RulesetError(
-            message,
-            source=self.source,
-            line=line,
-            column=column,
-            hint=hint,
-            context=source_context(self.text, line, column),
-        )
 
     def date(self, meta: Meta, children: list[Token]) -> ast.Literal:
         token = children[0]
@@ -315,15 +278,6 @@ class ToAst(Transformer[Token, Any]):
 
     def schema_none(self, meta: Meta, children: list[Token]) -> dict[str, str]:
         return {"schema": "none"}
-
-    def constant(self, meta: Meta, children: list[Any]) -> ast.Constant:
-        name, value = children
-        return ast.Constant(str(name), value, span=span_of(meta))
-
-    def param(self, meta: Meta, children: list[Any]) -> ast.Constant:
-        name, value, *text = children
-        description = unquote(text[0], self.source) if text else None
-        return ast.Constant(str(name), value, True, description, span_of(meta))
 
     def start(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
         header, *rest = children

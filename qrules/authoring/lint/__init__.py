@@ -18,7 +18,7 @@ from qrules.authoring.lint.typerules import LintFinding
 from qrules.authoring.lint.types import SchemaTypes
 from qrules.authoring.recovery import all_errors
 from qrules.errors import QrulesError
-from qrules.ruleset import Params, SchemaChoice, compile_text
+from qrules.ruleset import Params, SchemaChoice, compile_text, load_ruleset
 from qrules.schema import load_schema
 
 __all__ = ["LintFinding", "conflicts", "duplicate_ids", "lint_text"]
@@ -51,12 +51,31 @@ def lint_text(
     compiled = recovery.loaded
     if compiled is None:
         return findings
+    if compiled.syntax.imports or compiled.syntax.adjustments:
+        findings += _import_problems(source, folder, schema, params)
     syntax = compiled.syntax
     types = SchemaTypes(load_schema(compiled.schema)) if compiled.schema else None
     linter = Linter(source, text, types)
     linter.ruleset(syntax)
     checked = {f for f in linter.findings if not recovery.touches(f.line)}
     return sorted(checked | set(findings))
+
+
+def _import_problems(
+    source: str, folder: Path | None, schema: SchemaChoice, params: Params | None
+) -> list[LintFinding]:
+    """What loading the file with its imports finds: cycles, unknown or missing ids."""
+    file = (folder / Path(source).name) if folder else Path(source)
+    try:
+        load_ruleset(file, schema=schema, params=params)
+    except QrulesError as error:
+        where = (error.source or source) if error.line else source
+        line, column = error.line or 1, error.column or 1
+        finding = LintFinding(
+            where, line, column, "compile", "error", error.message, error.hint, error.context
+        )
+        return [finding]
+    return []
 
 
 def duplicate_ids(files: dict[str, str]) -> list[LintFinding]:
