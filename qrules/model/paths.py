@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 DocPath = tuple[str | int, ...]
 Location = tuple[int, int]  # 1-based line and column
@@ -55,7 +56,8 @@ def element_identity(list_name: str | int | None, element: object) -> str | None
 def identities(list_name: str | int | None, items: list[object]) -> list[str | None]:
     """Each element's identity; None for one that has none or shares it with another."""
     found = [element_identity(list_name, item) for item in items]
-    return [i if i is not None and found.count(i) == 1 else None for i in found]
+    counts = Counter(found)
+    return [i if i is not None and counts[i] == 1 else None for i in found]
 
 
 def identity_path(data: object, path: DocPath) -> str:

@@ -28,6 +28,7 @@ def render(report: CheckReport, audience: str = INTERNAL) -> str:
         lines += [] if batch and agreement.folded else _agreement(agreement, memo)
     lines += _folded(memo) if batch else []
     lines += _overrides(memo)
+    lines += _baseline(report) if memo.internal else []
     lines += evidence.markdown(report.evidence, ((d.path, d.sha256) for d in report.documents))
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -106,6 +107,28 @@ def _summary(agreement: Agreement) -> str:
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
+def _baseline(report: CheckReport) -> list[str]:
+    """Which findings were there before (--baseline): CI fails only on the new ones."""
+    if report.baseline is None:
+        return []
+    s = report.summary()
+    lines = [
+        "## Against the baseline",
+        "",
+        f"Compared with {escape(report.baseline)}: {s['new']} new, {s['unchanged']} unchanged "
+        f"(marked so above), {s['fixed']} fixed. Only new findings fail the check.",
+        "",
+    ]
+    if not report.fixed:
+        return lines
+    rows = [
+        [code(path, in_table=True), f"**{escape(f.rule)}**", str(f.line), escape(f.message)]
+        for path, f in report.fixed
+    ]
+    header = ["Agreement", "Rule", "Line then", "Message"]
+    return [*lines, "Fixed since the baseline:", "", *table(header, rows)]
+
+
 def _overrides(memo: Memo) -> list[str]:
     if not memo.overrides:
         return []
@@ -175,7 +198,8 @@ def _conflicts(agreement: Agreement) -> list[str]:
 def _conflict(item: Item) -> list[str]:
     f = item.finding
     title = f" {escape(f.title)}" if f.title else ""
-    lines = [f"- **{escape(f.rule)}**{title} ({_where(f)})", f"  - {escape(item.text)}"]
+    since = " — *unchanged: in the baseline*" if f.baseline == "unchanged" else ""
+    lines = [f"- **{escape(f.rule)}**{title} ({_where(f)}){since}", f"  - {escape(item.text)}"]
     if f.value is not None:
         lines.append(f"  - Current value: {code(f.value)}")
     if item.needs and item.term:

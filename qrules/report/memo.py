@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qrules.model.findings import (
     SEVERITY_RANK,
@@ -156,6 +156,8 @@ class _Context:
         )
 
     def item(self, finding: Finding) -> Item:
+        if not self.internal:  # which findings CI already knew is ours alone
+            finding = replace(finding, baseline=None)
         entry = self.entries.get(finding.rule)
         term = finding.tier is not None or (entry is not None and entry.kind == "term")
         if term and not self.internal:

@@ -187,3 +187,27 @@ def test_an_unknown_revision_is_exit_2(repo: Path) -> None:
     result = run_cli("check", "a.yaml", "-r", "policy.qr", "--baseline-rev", "no-such-branch")
     assert result.exit_code == 2
     assert "git knows no revision 'no-such-branch'" in result.output
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "html"])
+def test_the_memo_marks_unchanged_findings_and_lists_the_fixed(
+    repo: Path, output_format: str
+) -> None:
+    create("a.yaml")
+    (repo / "a.yaml").write_text(
+        CONFLICTING.replace("right_to_audit: false", "right_to_audit: true"), encoding="utf-8"
+    )
+    result = run_cli(
+        "check", "a.yaml", "-r", "policy.qr", "--baseline", ".qrules-baseline.json",
+        "--today", "2026-11-26", "-f", output_format,
+    )  # fmt: skip
+    memo = result.output
+    assert "Against the baseline" in memo
+    assert "0 new, 5 unchanged (marked so above), 1 fixed" in memo
+    assert memo.count("unchanged: in the baseline") == 3  # the conflicts left; remarks unmarked
+    assert "QS-AUDIT" in memo.split("Against the baseline")[1]  # listed as fixed
+    counterparty = run_cli(
+        "check", "a.yaml", "-r", "policy.qr", "--baseline", ".qrules-baseline.json",
+        "-f", output_format, "--audience", "counterparty",
+    ).output  # fmt: skip
+    assert "baseline" not in counterparty
