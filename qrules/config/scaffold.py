@@ -147,6 +147,8 @@ def init_files() -> dict[str, str]:
         SCHEMA_COPY: schema_path().read_text(encoding="utf-8"),
         ORGANISATION_SCHEMA: extension_skeleton("agreement.schema.json"),
         EXAMPLE: f"# yaml-language-server: $schema=../{SCHEMA_COPY}\n" + EXAMPLE_AGREEMENT,
+        # the result cache of `qrules check` (.qrules/cache) is never committed
+        ".qrules/.gitignore": "cache/\n",
     }
 
 

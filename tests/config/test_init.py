@@ -26,6 +26,7 @@ WRITTEN = [  # in the order init writes them
     ".qrules/agreement.schema.json",
     ".qrules/organisation.schema.json",
     "agreements/example.yaml",
+    ".qrules/.gitignore",
 ]
 
 
@@ -196,3 +197,17 @@ def test_init_force_overwrites(folder: Path) -> None:
     assert run_cli("init", "--force").exit_code == 0
     assert files_in(folder) == sorted(WRITTEN)
     assert load_config(folder / ".qrules.yaml").fail_on == "error"
+
+
+def test_init_keeps_the_result_cache_out_of_git(folder: Path) -> None:
+    import subprocess
+
+    assert run_cli("init").exit_code == 0
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    assert run_cli("check", "--no-config", "agreements", "-r", "iso9001").exit_code in (0, 1)
+    assert (folder / ".qrules" / "cache" / "results.sqlite").is_file()
+    listed = subprocess.run(
+        ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert ".qrules/cache" not in listed and ".qrules/agreement.schema.json" in listed
