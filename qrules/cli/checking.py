@@ -60,8 +60,10 @@ def write(
     """Every result into every output, in path order, marked against the baseline
     ``compared`` (its findings by agreement, and what it is); the finished report."""
     from qrules.diff import baseline
+    from qrules.engine.workers import batch_collection
     from qrules.report.stream import writing
 
+    batch_collection()  # this process is the command's: its rules are loaded, keep them
     disabled = {entry.id for entry in head.rules if not entry.enabled}
     fixed: list[Any] = []
     joined = heapq.merge(*(c.results for c in checks), key=lambda result: result.path)

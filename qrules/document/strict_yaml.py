@@ -37,8 +37,12 @@ class _Loader(YamlLoader):
     repeat across thousands of agreements, and resolving runs regexes in Python."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode:
-            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        # No path resolvers are registered, so a collection's tag is its kind's default
+        # (what Resolver.resolve returns after finding none): no call into PyYAML's Python.
+        if kind is yaml.MappingNode:
+            return _MAP_TAG
+        if kind is yaml.SequenceNode:
+            return _SEQ_TAG
         key = (value, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
@@ -49,6 +53,7 @@ class _Loader(YamlLoader):
 
 
 _TAG = "tag:yaml.org,2002:"
+_MAP_TAG, _SEQ_TAG = f"{_TAG}map", f"{_TAG}seq"
 
 
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -320,7 +325,23 @@ def _place(node: yaml.Node | yaml.Event) -> Location:
 
 def _construct(node: yaml.ScalarNode) -> Any:
     kind = node.tag.rsplit(":", 1)[1]
+    text = node.value
+    # The common spellings, read as PyYAML's SafeConstructor reads them, without its
+    # Python-level dispatch: decimal integers and fractions, the boolean words, null.
+    if kind == "int" and _PLAIN_INT.fullmatch(text):
+        return int(text)
+    if kind == "float" and _PLAIN_FLOAT.fullmatch(text):
+        return float(text)
+    if kind == "bool" and text.lower() in _BOOL_WORDS:
+        return _BOOL_WORDS[text.lower()]
+    if kind == "null":
+        return None
     return getattr(_CONSTRUCTOR, f"construct_yaml_{kind}")(node)
+
+
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")  # no sign `+`, `_`, octal, base 60
+_PLAIN_FLOAT = re.compile(r"-?[0-9]{1,17}\.[0-9]{1,17}")  # no exponent, `_`, `.inf`, base 60
+_BOOL_WORDS = dict(yaml.constructor.SafeConstructor.bool_values)
 
 
 def _scalar_value(node: yaml.ScalarNode) -> tuple[Any, tuple[str, str] | None]:
