@@ -13,6 +13,7 @@ from qrules.compile.operators import BINARY_OPERATORS
 from qrules.compile.paths import RESERVED
 from qrules.compile.regex import RegexProblem, compile_regex, regex_program
 from qrules.compile.rules import (
+    TIER_VALUE,
     Compiled,
     CompiledRule,
     CompiledTerm,
@@ -27,6 +28,7 @@ __all__ = [
     "BINARY_OPERATORS",
     "MISSING_HOLE",
     "RESERVED",
+    "TIER_VALUE",
     "UNKNOWN_HOLE",
     "CheckFn",
     "Compiled",

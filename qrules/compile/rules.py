@@ -47,6 +47,7 @@ class CompiledTier:
     approval: str | None
     severity: str | None
     reason: str | None
+    message: Callable[[Env], str] | None = None  # a reason with holes: the whole message
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,17 @@ def _conditions(
     return tuple(compiler.value(guard, frozenset()) for guard in guards)
 
 
+TIER_VALUE = "value"  # what a tier's message calls the term's value: {value}
+
+
 def _tier(compiler: Compiler, tier: ast.Tier) -> CompiledTier:
     holds, written = _tier_condition(compiler, tier.condition)
-    return CompiledTier(tier.kind, holds, written, tier.approval, tier.severity, tier.reason)
+    template = tier.message
+    speaks = template is not None and any(not isinstance(p, str) for p in template.parts)
+    message = compiler.template(template, frozenset({TIER_VALUE})) if template and speaks else None
+    return CompiledTier(
+        tier.kind, holds, written, tier.approval, tier.severity, tier.reason, message
+    )
 
 
 def _tier_condition(

@@ -10,6 +10,7 @@ from typing import Any
 
 from qrules.compile import (
     MISSING_HOLE,
+    TIER_VALUE,
     UNKNOWN_HOLE,
     CompiledRule,
     CompiledTerm,
@@ -174,7 +175,10 @@ def _run_term(term: CompiledTerm, document: Document, env: Env) -> Iterator[Find
     if index is not None:
         tier = term.tiers[index]
         if tier.kind != "prefer":
-            yield _tier_finding(term, tier, document, path, value, hint)
+            if tier.message is not None:
+                env.bindings[TIER_VALUE] = (value, path)
+            spoken = tier.message(env) if tier.message is not None else None
+            yield _tier_finding(term, tier, document, path, value, hint, spoken)
         return
     message = f"{term.info.title} {show(value)} matches no negotiated position"
     yield _finding(term.info, document, path, message, term.info.severity, hint=hint)
@@ -207,7 +211,9 @@ def _tier_finding(
     path: DocPath,
     value: Any,
     hint: str | None,
+    spoken: str | None = None,
 ) -> Finding:
+    """A tier's finding: its own message where it has one, else a standard sentence."""
     title = f"{term.info.title} {show(value)}"
     if tier.kind == "accept":
         preferred = f" ({term.preferred})" if term.preferred else ""
@@ -220,6 +226,8 @@ def _tier_finding(
         message += "" if tier.reason or not tier.written else f" ({tier.written})"
     if tier.reason:
         message += f": {tier.reason}"
+    if spoken is not None:
+        message = spoken
     return _finding(
         term.info,
         document,

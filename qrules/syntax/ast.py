@@ -251,6 +251,8 @@ class Tier:
     approval: str | None = None
     severity: str | None = None
     reason: str | None = None
+    # The reason as a template: with `{value}` or other holes, the finding's whole message.
+    message: Template | None = field(default=None, compare=False)
     span: Span = _span()
 
 

@@ -242,6 +242,7 @@ class ToAst(Definitions):
                 values[child.name] = child.value
             else:
                 values["reason"] = unquote(child, self.source)
+                values["message"] = self._template(child)
         return ast.Tier(kind, span=span_of(meta), **values)
 
     def compare_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:

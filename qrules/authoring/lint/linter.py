@@ -77,6 +77,8 @@ class Linter(TypeRules):
             self.expr(guard, dict(self.constants))
         value = self.expr(term.at, dict(self.constants))
         for tier in term.tiers:
+            if tier.message is not None:
+                self._template(tier.message, {**self.constants, "value": value})
             if tier.condition is None:
                 continue
             for operand in tier.condition.operands:
