@@ -62,6 +62,14 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
     help="weaker: exit 1 when a term got weaker for a party (the pre-commit mode); conflict: "
     "exit 1 on a new unwaived error finding.",
 )
+@click.option(
+    "--for",
+    "fail_for",
+    multiple=True,
+    metavar="PARTY",
+    help="With --fail-on weaker: only terms that got weaker for this party count (us for the "
+    "terms of --ruleset). Repeatable. Default: every party.",
+)
 @click.option("--schema", metavar="auto|none|FILE", help="As for qrules check.")
 @click.option(
     "--today",
@@ -78,6 +86,7 @@ def diff(
     output_format: str,
     output: str | None,
     fail_on: str,
+    fail_for: tuple[str, ...],
     schema: str | None,
     today: dt.datetime | None,
 ) -> int:
@@ -109,6 +118,7 @@ def diff(
         fail_on=fail_on,
         agreements_only=since is not None,
         params=run.params,
+        fail_for=fail_for,
     )
     emit(_render(report, output_format), output)
     return EXIT_FINDINGS if report.failed else EXIT_OK

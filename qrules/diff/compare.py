@@ -20,6 +20,7 @@ from qrules.diff.waivers import waiver_changes
 from qrules.document import Document
 from qrules.engine import check
 from qrules.engine.catalogue import catalogue
+from qrules.errors import UsageError
 from qrules.model.diff import AgreementDiff, DiffReport
 from qrules.model.evidence import gather
 from qrules.model.findings import DocumentResult
@@ -39,6 +40,7 @@ def diff(
     fail_on: str = "none",
     agreements_only: bool = False,
     params: Params | None = None,
+    fail_for: Sequence[str] = (),
 ) -> DiffReport:
     """Compare each (old, new) pair; None for a side where the agreement does not exist.
     ``agreements_only``: skip pairs of which neither side declares ``agreement:`` (other
@@ -49,6 +51,11 @@ def diff(
         return load_ruleset(*specs, schema=schema, params=params)
 
     books = {OURS: load(rulesets), **{name: load(specs) for name, specs in (parties or {}).items()}}
+    unknown = [name for name in fail_for if name not in books]
+    if unknown:
+        raise UsageError(
+            f"--for {unknown[0]}: no such party", hint=f"the parties: {', '.join(books)}"
+        )
     terms, skipped = party_terms(books)
     loaded = [(old, new, _load(old, schema), _load(new, schema)) for old, new in pairs]
     agreements = tuple(
@@ -64,6 +71,7 @@ def diff(
         fail_on=fail_on,
         evidence=gather(__version__, today, judged.values(), schema, schema_path()),
         rules=catalogue(books[OURS]),
+        fail_for=tuple(fail_for),
     )
 
 
@@ -85,7 +93,9 @@ def _agreement(
     skipped: list[tuple[str, str]],
     today: dt.date,
 ) -> AgreementDiff:
-    fields = changed_fields(before, after)
+    # A revision that cannot be read has no fields to compare: its findings say why.
+    unread = any(d is not None and not d.readable for d in (before, after))
+    fields = [] if unread else changed_fields(before, after)
     checked = {
         name: (_check(book, before, today), _check(book, after, today))
         for name, book in books.items()

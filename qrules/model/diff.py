@@ -90,8 +90,11 @@ class AgreementDiff:
     def findings_in(self, state: str) -> tuple[Finding, ...]:
         return tuple(c.finding for c in self.findings if c.state == state)
 
-    def weaker(self) -> tuple[TermMove, ...]:
-        return tuple(t for t in self.terms if t.direction == WEAKER)
+    def weaker(self, parties: tuple[str, ...] = ()) -> tuple[TermMove, ...]:
+        """The terms that got weaker (for one of ``parties``, when given)."""
+        return tuple(
+            t for t in self.terms if t.direction == WEAKER and (not parties or t.party in parties)
+        )
 
     def new_conflicts(self) -> tuple[Finding, ...]:
         return tuple(
@@ -109,11 +112,12 @@ class DiffReport:
     fail_on: str = "none"  # weaker | conflict | none
     evidence: Evidence | None = None
     rules: tuple[RuleEntry, ...] = ()  # the rules the revisions were checked by
+    fail_for: tuple[str, ...] = ()  # the parties --fail-on weaker speaks for; () is all
 
     @property
     def failed(self) -> bool:
         if self.fail_on == "weaker":
-            return any(a.weaker() for a in self.agreements)
+            return any(a.weaker(self.fail_for) for a in self.agreements)
         if self.fail_on == "conflict":
             return any(a.new_conflicts() for a in self.agreements)
         return False

@@ -301,3 +301,38 @@ def test_the_weaker_hook_fails_only_a_commit_that_weakens_a_term(
     assert commit.returncode != 0, commit.stdout + commit.stderr
     assert "RL-CHANGE-NOTICE" in commit.stdout + commit.stderr
     assert (work / "agreements" / "nordvik.yaml").read_text(encoding="utf-8") == draft3
+
+
+def test_the_check_hook_with_a_baseline_fails_only_on_new_findings(
+    hook_repo: tuple[Path, str], work: Path, env: dict[str, str]
+) -> None:
+    """`qrules baseline create`, then the qrules-check hook with `--baseline`: the known
+    findings moved 10 lines pass; the same findings in another agreement are new and fail."""
+    path, commit = hook_repo
+    conflicting = (QUICKSTART / "conflicting.yaml").read_text(encoding="utf-8")
+    config = (
+        f"repos:\n  - repo: {path}\n    rev: {commit}\n    hooks:\n      - id: qrules-check\n"
+        "        args: [--baseline, .qrules-baseline.json]\n"
+    )
+    add(
+        work,
+        {
+            ".qrules.yaml": "rulesets: [policy.qr]\n",
+            ".pre-commit-config.yaml": config,
+            "policy.qr": (QUICKSTART / "policy.qr").read_text(encoding="utf-8"),
+            "agreements/tallgrass.yaml": conflicting,
+        },
+    )
+    subprocess.run(
+        ["qrules", "baseline", "create", "agreements"], cwd=work, env=env, check=True,
+        capture_output=True,
+    )  # fmt: skip
+    add(work, {"agreements/tallgrass.yaml": "# reviewed\n" * 10 + conflicting})
+    moved = run(work, env, "qrules-check", "--files", "agreements/tallgrass.yaml")
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    files = add(work, {"agreements/tallgrass-2.yaml": conflicting})
+    again = run(work, env, "qrules-check", "--files", "agreements/tallgrass.yaml", *files)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "agreements/tallgrass-2.yaml:32:3: error QS-AUDIT " in again.stdout
+    assert "agreements/tallgrass.yaml:42:3: error QS-AUDIT " in again.stdout  # reported...
+    assert "[unchanged: in the baseline]" in again.stdout  # ...as known

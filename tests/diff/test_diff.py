@@ -263,3 +263,34 @@ def test_a_revision_that_git_would_read_as_an_option_is_refused(history: Path) -
     assert result.exit_code == 2
     assert "'--output=stolen' is not a revision" in result.output
     assert not (history / "stolen").exists()
+
+
+def test_a_revision_that_cannot_be_read_is_a_new_finding_not_a_crash(tmp_path: Path) -> None:
+    broken = (REDLINE / "draft-4.yaml").read_text(encoding="utf-8") + "notes: [unclosed\n"
+    (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
+    result = run_cli(
+        "diff", str(REDLINE / "draft-3.yaml"), str(tmp_path / "broken.yaml"),
+        "-r", str(REDLINE / "policy.qr"), *TODAY, "-f", "json", "--fail-on", "conflict",
+    )  # fmt: skip
+    assert result.exit_code == 1  # the syntax error is a new error
+    (agreement,) = json.loads(result.output)["agreements"]
+    assert agreement["fields"] == [] and agreement["terms"] == []
+    new = [f["rule"] for f in agreement["findings"] if f["state"] == "new"]
+    assert new == ["yaml-syntax"]
+    missing = run_cli("diff", str(REDLINE / "draft-3.yaml"), str(tmp_path / "gone.yaml"))
+    assert missing.exit_code == 0 and "Traceback" not in missing.output
+
+
+def test_fail_on_weaker_for_one_party(at_root: None) -> None:
+    base = [
+        "diff", "examples/redline/draft-3.yaml", "examples/redline/draft-4.yaml", *TODAY,
+        "-r", "examples/redline/policy.qr", "--party", "supplier=examples/redline/supplier.qr",
+        "--fail-on", "weaker",
+    ]  # fmt: skip
+    assert run_cli(*base, "--for", "us").exit_code == 1
+    assert run_cli(*base, "--for", "supplier").exit_code == 1  # faster containment
+    reverse = [a.replace("draft-4", "draft-X").replace("draft-3", "draft-4") for a in base]
+    reverse = [a.replace("draft-X", "draft-3") for a in reverse]
+    assert run_cli(*reverse, "--for", "us").exit_code == 1  # slower containment
+    unknown = run_cli(*base, "--for", "customer")
+    assert unknown.exit_code == 2 and "--for customer: no such party" in unknown.output
