@@ -93,7 +93,9 @@ class Paths:
             return
         if self.roots is None or node.root in self.roots or node.root.startswith(("x_", "x-")):
             return
-        close = difflib.get_close_matches(node.root, sorted(self.roots), n=1)
+        # `== treu`: a misspelt true, false or null reads as a name
+        candidates = [*sorted(self.roots), "true", "false", "null"]
+        close = difflib.get_close_matches(node.root, candidates, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "bind it with `let` first"
         dashed = self._dashed_name(node)
         if dashed:

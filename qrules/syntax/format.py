@@ -20,6 +20,7 @@ from qrules.syntax.comments import Comment, scan_comments
 from qrules.syntax.parser import parse_ruleset
 
 INDENT = "  "
+WIDTH = 100  # a clause longer than this is wrapped at its top-level `and`s or `or`s
 
 
 def format_text(text: str, source: str = "<string>") -> str:
@@ -36,15 +37,21 @@ def format_ast(syntax: ast.RulesetFile) -> str:
 
 @dataclass
 class Element:
-    """One printed unit (a header, a statement's first line, a clause) and its comments."""
+    """One printed unit (a header, a statement's first line, a clause) and its comments.
+
+    ``parts`` is a clause that may be wrapped: a chain of ``and``/``or`` one part per
+    operand, each with the source line it starts on. It is wrapped when one line would be
+    longer than ``WIDTH``, or to keep comments that trailed different lines on their lines.
+    """
 
     start: int
     end: int
     leading: list[Comment] = field(default_factory=list)
-    trailing: list[str] = field(default_factory=list)
+    trailing: list[Comment] = field(default_factory=list)
+    parts: list[tuple[str, int]] = field(default_factory=list)
 
     def lines(self, indent: str, text: str) -> list[str]:
-        """The element's comments and its own line; comment paragraphs keep their gaps."""
+        """The element's comments and its own lines; comment paragraphs keep their gaps."""
         lines: list[str] = []
         for comment in self.leading:
             if comment.after_blank and lines:
@@ -52,7 +59,21 @@ class Element:
             lines.append(indent + comment.text)
         if self.leading and self.leading[-1].line < self.start - 1:
             lines.append("")  # the comments were set apart from the element
-        return [*lines, indent + text + "".join(f"  {c}" for c in self.trailing)]
+        return lines + self._own(indent, text)
+
+    def _own(self, indent: str, text: str) -> list[str]:
+        wrap = len(indent + text) > WIDTH or len({c.line for c in self.trailing}) > 1
+        if not self.parts or not wrap:
+            return [indent + text + "".join(f"  {c.text}" for c in self.trailing)]
+        own = [
+            indent + (INDENT if index else "") + part for index, (part, _) in enumerate(self.parts)
+        ]
+        for comment in self.trailing:  # on the line of the operand it trailed
+            at = max(
+                (i for i, (_, line) in enumerate(self.parts) if line <= comment.line), default=0
+            )
+            own[at] += f"  {comment.text}"
+        return own
 
 
 Block = list[tuple[Element, tuple[str, str]]]  # each element with (indent, text)
@@ -91,7 +112,7 @@ class Printer:
                     target.leading.append(comment)
             else:
                 target = _trailing_target(elements, comment.line)
-                target.trailing.append(comment.text)
+                target.trailing.append(comment)
         return leftover
 
     # ------------------------------------------------------------------ statements
@@ -124,8 +145,22 @@ class Printer:
         block = [(Element(span.line, span.line), ("", head))]
         for clause_span, text in clauses:
             element = Element(clause_span.line or span.line, clause_span.end_line or span.line)
+            element.parts = _wrappable(statement, text)
             block.append((element, (INDENT, text)))
         return block
+
+
+def _wrappable(statement: ast.Rule | ast.Term, text: str) -> list[tuple[str, int]]:
+    """A require's or when's text as parts of its top-level chain (empty if none)."""
+    keyword = text.split(" ", 1)[0]
+    conditions = [r.condition for r in getattr(statement, "requires", ())]
+    candidates = conditions if keyword == "require" else list(statement.when) * (keyword == "when")
+    for node in candidates:
+        parts = chain_parts(node)
+        if parts and text == f"{keyword} " + " ".join(p for p, _ in parts):
+            first, line = parts[0]
+            return [(f"{keyword} {first}", line), *parts[1:]]
+    return []
 
 
 def definition(node: ast.Definition) -> str:
@@ -303,13 +338,22 @@ def _binary(node: ast.Binary) -> tuple[str, int]:
 
 
 def _logic(node: ast.Binary) -> tuple[str, int]:
+    parts = chain_parts(node)
+    return " ".join(part for part, _ in parts), OR if node.op == "or" else AND
+
+
+def chain_parts(node: ast.Expr) -> list[tuple[str, int]]:
+    """A chain of `and`s or `or`s as printed, one part per operand (`and x`, from the
+    second on) with the line it starts on; empty for any other expression."""
+    if not isinstance(node, ast.Binary) or node.op not in ast.LOGIC:
+        return []
     first, *rest = ast.chain(node)
     # `and` inside `or` keeps its parentheses: readers should not need precedence rules.
     level, also = (OR, AND) if node.op == "or" else (AND, None)
     # A quantifier ending the chain may be written bare; printed, it keeps its parentheses,
     # which show where its body ends.
-    operands = [_at(first, level, also), *(_at(operand, NOT) for operand in rest)]
-    return f" {node.op} ".join(operands), level
+    parts = [(_at(first, level, also), first.span.line)]
+    return parts + [(f"{node.op} {_at(operand, NOT)}", operand.span.line) for operand in rest]
 
 
 def _key(key: str) -> str:

@@ -280,7 +280,26 @@ def _hint(found: str, expected: list[str], error: UnexpectedInput) -> str | None
     close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
     if close and word not in keywords:
         return f"did you mean `{close[0]}`?"
+    accepted = set(getattr(error, "accepts", None) or getattr(error, "expected", None) or ())
+    if "DURATION_UNIT" in accepted and WORD_RE.fullmatch(word):
+        return _unit_hint(word)  # `14 dayz`, `7d`, `5 workdays` after a number
     return SYMBOL_HINTS.get(word)
+
+
+def _unit_hint(word: str) -> str:
+    """The duration units of the grammar, and the one ``word`` most likely means."""
+    group = re.match(r"\(([^()]*)\)", _lark().get_terminal("DURATION_UNIT").pattern.value)
+    units = [u.rstrip("?") for u in group[1].split("|")] if group else []
+    units = [u if u.endswith("s") else u + "s" for u in units]
+    forms = [form for unit in units for form in (unit, unit.removesuffix("s"))]
+    close = difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0.7)
+    short = [u for u in units if len(word) <= 3 and u.startswith(word.lower())]
+    listed = f"a duration is a number and a unit: {', '.join(units)}"
+    guess = close[0] if close else short[0] if len(short) == 1 else None
+    if guess is None:
+        return listed
+    unit = next(u for u in units if u.startswith(guess.removesuffix("s")))
+    return f"did you mean `{unit}`? {listed}"
 
 
 def _join(words: list[str]) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import REPO, run_cli
 
 Write = Callable[[str, str | bytes], Path]
@@ -106,3 +108,36 @@ def test_a_clean_file_has_no_errors(write: Write) -> None:
     )
     result = run_cli("lint", str(path))
     assert result.output.splitlines()[-1] == "1 ruleset files linted: 0 findings"
+
+
+UNITS = "a duration is a number and a unit: minutes, hours, days, weeks, months, years"
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("14 dayz", f"did you mean `days`? {UNITS}"),
+        ("7d", f"did you mean `days`? {UNITS}"),
+        ("3mo", f"did you mean `months`? {UNITS}"),
+        ("5 workdays", UNITS),
+        ("5 bussiness days", UNITS),
+    ],
+)
+def test_a_misspelt_unit_lists_the_units(write: Write, written: str, hint: str) -> None:
+    path = write(
+        "u.qr",
+        f'ruleset u\nrule A "a"\n  ref "x"\n  require change_control.notification >= {written}\n',
+    )
+    result = run_cli("lint", str(path))
+    assert f"    hint: {hint}" in result.output.splitlines(), result.output
+
+
+def test_a_misspelt_true_suggests_true(write: Write) -> None:
+    path = write(
+        "t.qr", 'ruleset t\nrule A "a"\n  ref "x"\n  require audits.right_to_audit == treu\n'
+    )
+    result = run_cli("lint", str(path))
+    assert result.output.splitlines()[0].endswith(
+        "undefined name `treu`: not a field of the agreement schema nor a `let`"
+    )
+    assert "    hint: did you mean `true`?" in result.output.splitlines()
