@@ -12,15 +12,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from qrules.model.values import Duration, Percent, read_untyped
 from qrules.syntax import ast
 from qrules.syntax.comments import Comment, scan_comments
+from qrules.syntax.elements import INDENT, Element
 from qrules.syntax.parser import parse_ruleset
-
-INDENT = "  "
-WIDTH = 100  # a clause longer than this is wrapped at its top-level `and`s or `or`s
 
 
 def format_text(text: str, source: str = "<string>") -> str:
@@ -33,47 +30,6 @@ def format_ast(syntax: ast.RulesetFile) -> str:
 
 
 # ---------------------------------------------------------------------------- printing
-
-
-@dataclass
-class Element:
-    """One printed unit (a header, a statement's first line, a clause) and its comments.
-
-    ``parts`` is a clause that may be wrapped: a chain of ``and``/``or`` one part per
-    operand, each with the source line it starts on. It is wrapped when one line would be
-    longer than ``WIDTH``, or to keep comments that trailed different lines on their lines.
-    """
-
-    start: int
-    end: int
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
-    parts: list[tuple[str, int]] = field(default_factory=list)
-
-    def lines(self, indent: str, text: str) -> list[str]:
-        """The element's comments and its own lines; comment paragraphs keep their gaps."""
-        lines: list[str] = []
-        for comment in self.leading:
-            if comment.after_blank and lines:
-                lines.append("")
-            lines.append(indent + comment.text)
-        if self.leading and self.leading[-1].line < self.start - 1:
-            lines.append("")  # the comments were set apart from the element
-        return lines + self._own(indent, text)
-
-    def _own(self, indent: str, text: str) -> list[str]:
-        wrap = len(indent + text) > WIDTH or len({c.line for c in self.trailing}) > 1
-        if not self.parts or not wrap:
-            return [indent + text + "".join(f"  {c.text}" for c in self.trailing)]
-        own = [
-            indent + (INDENT if index else "") + part for index, (part, _) in enumerate(self.parts)
-        ]
-        for comment in self.trailing:  # on the line of the operand it trailed
-            at = max(
-                (i for i, (_, line) in enumerate(self.parts) if line <= comment.line), default=0
-            )
-            own[at] += f"  {comment.text}"
-        return own
 
 
 Block = list[tuple[Element, tuple[str, str]]]  # each element with (indent, text)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from qrules.syntax.format import WIDTH, format_text
+from qrules.syntax.elements import WIDTH
+from qrules.syntax.format import format_text
 from tests.helpers import dedent, run_cli
 
 Write = Callable[[str, str | bytes], Path]
