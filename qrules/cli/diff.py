@@ -104,12 +104,12 @@ def diff(
       2    qrules cannot do its job: a bad ruleset, option or revision
     """
     from qrules import config as configuration
-    from qrules.diff.compare import diff as compare
+    from qrules.diff.compare import compare_revisions
 
     found = _configuration(list(revisions) if since else [])
     run = configuration.settings(found, rulesets=rulesets, fail_on=None, schema=schema)
     check_targets(output, [])
-    report = compare(
+    report = compare_revisions(
         _pairs(revisions, since),
         run.rulesets,
         parties,

@@ -30,7 +30,7 @@ from qrules.ruleset import Params, Rulebook, load_ruleset
 OURS = "us"  # the party whose positions are the terms of --ruleset
 
 
-def diff(
+def compare_revisions(
     pairs: Sequence[tuple[Revision | None, Revision | None]],
     rulesets: Sequence[str | Path],
     parties: Mapping[str, Sequence[str | Path]] | None = None,

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from qrules.document import SUFFIXES, Document, load_document, parse_document
+from qrules.document import SUFFIXES, Document, agreement_files, load_document, parse_document
 from qrules.document.read import front_matter
 from qrules.errors import UsageError
 from qrules.fileio import Unreadable, decode_source
@@ -87,8 +87,9 @@ def show(rev: str, path: str) -> bytes | None:
 def changed_since(rev: str, paths: list[str]) -> list[str]:
     """Agreement files (by suffix) changed between ``rev`` and the working tree, relative
     to the current folder: modified, added, deleted, renamed; untracked files are not."""
-    if rev == "HEAD" and _unborn():  # the first commit: every named file is new
-        return sorted(p for p in paths if p.endswith(SUFFIXES) and Path(p).is_file())
+    if rev == "HEAD" and _unborn():  # the first commit: every file named or below is new
+        found = agreement_files(paths or ["."])
+        return [p for p in found if p.endswith(SUFFIXES) and Path(p).is_file()]
     _revision_exists(rev)
     done = _git("diff", "--name-only", "--relative", "--no-renames", "-z", rev, "--", *paths)
     names = [name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]

@@ -294,3 +294,45 @@ def test_fail_on_weaker_for_one_party(at_root: None) -> None:
     assert run_cli(*reverse, "--for", "us").exit_code == 1  # slower containment
     unknown = run_cli(*base, "--for", "customer")
     assert unknown.exit_code == 2 and "--for customer: no such party" in unknown.output
+
+
+def test_the_python_api_compares_revisions(at_root: None) -> None:
+    import datetime as dt
+
+    import qrules
+
+    report = qrules.compare_revisions(
+        [
+            (
+                qrules.Revision("examples/redline/draft-3.yaml"),
+                qrules.Revision("examples/redline/draft-4.yaml"),
+            )
+        ],
+        ["examples/redline/policy.qr"],
+        today=dt.date(2026, 11, 26),
+        fail_on="weaker",
+    )
+    assert isinstance(report, qrules.DiffReport) and report.failed
+    assert [t.term for t in report.agreements[0].weaker()] == [
+        "RL-CHANGE-NOTICE",
+        "RL-AQL",
+        "RL-RETENTION",
+    ]
+
+
+@needs_git
+def test_before_the_first_commit_every_agreement_is_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(REDLINE / "draft-4.yaml", tmp_path / "agreements" / "nordvik.yaml")
+    shutil.copy(REDLINE / "policy.qr", tmp_path / "policy.qr")
+    result = run_cli("diff", "--git", "HEAD", "agreements", "-r", "policy.qr", "-f", "json")
+    (agreement,) = json.loads(result.output)["agreements"]
+    assert (agreement["old"]["path"], agreement["new"]["path"]) == (
+        "(none)",
+        "agreements/nordvik.yaml",
+    )
+    assert {t["direction"] for t in agreement["terms"]} == {"stronger"}  # from missing
