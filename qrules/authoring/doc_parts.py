@@ -53,11 +53,13 @@ class Placeholder:
 
 
 def template_parts(
-    template: ast.Template, node: ast.Rule | ast.Term
+    template: ast.Template, node: ast.Rule | ast.Term, shared: dict[str, str] | None = None
 ) -> tuple[list[str | Placeholder], list[Placeholder]]:
-    """The template as text and placeholders, and each distinct placeholder once."""
+    """The template as text and placeholders, and each distinct placeholder once.
+    ``shared``: the ruleset's top-level lets and params, name → "let" or "param"."""
     elements = _elements(node)
-    lets = {let.name for let in node.lets} if isinstance(node, ast.Rule) else set()
+    lets = {let.name: "let" for let in node.lets} if isinstance(node, ast.Rule) else {}
+    named = {**(shared or {}), **lets}
     parts: list[str | Placeholder] = []
     seen: dict[str, Placeholder] = {}
     for part in template.parts:
@@ -66,17 +68,19 @@ def template_parts(
             continue
         written = expr(part)
         if written not in seen:
-            described = _describe(part, elements, lets)
+            described = _describe(part, elements, named)
             if any(other.label == described.label for other in seen.values()):
-                described = Placeholder(written, described.meaning)  # two `notification`s
+                described = Placeholder(_short(written), described.meaning)  # two `notification`s
             seen[written] = described
         parts.append(seen[written])
     return parts, list(seen.values())
 
 
-def markdown_template(template: ast.Template, node: ast.Rule | ast.Term) -> list[str]:
+def markdown_template(
+    template: ast.Template, node: ast.Rule | ast.Term, shared: dict[str, str] | None = None
+) -> list[str]:
     """The text with ‹placeholders›, then what each one stands for."""
-    parts, placeholders = template_parts(template, node)
+    parts, placeholders = template_parts(template, node, shared)
     text = "".join(p if isinstance(p, str) else f"‹{p.label}›" for p in parts)
     return [text] + [f"  - ‹{p.label}›: {p.meaning}" for p in placeholders]
 
@@ -92,13 +96,24 @@ def _elements(node: ast.Rule | ast.Term) -> dict[str, str]:
     return found
 
 
-def _describe(node: ast.Expr, elements: dict[str, str], lets: set[str]) -> Placeholder:
+def _describe(node: ast.Expr, elements: dict[str, str], named: dict[str, str]) -> Placeholder:
     written = expr(node)
-    if isinstance(node, ast.Path) and node.root in elements:
-        rest = written[len(node.root) + 1 :] or "value"
-        return Placeholder(rest, f"the `{rest}` of each entry of `{elements[node.root]}`")
-    if isinstance(node, ast.Path) and node.root in lets:
-        return Placeholder(written, f"`{written}`, computed by the rule (`let {node.root}`)")
-    if isinstance(node, ast.Path):
-        return Placeholder(written.rsplit(".", 1)[-1], f"the agreement's `{written}`")
-    return Placeholder(written, f"the value of `{written}`, computed from the agreement")
+    if not isinstance(node, ast.Path):
+        return Placeholder(_short(written), f"`{written}`, computed from the agreement")
+    fields = [s.name for s in node.segments if isinstance(s, ast.Field)]
+    if node.root in elements:
+        label = fields[-1] if fields else node.root
+        return Placeholder(label, f"the `{label}` of each entry of `{elements[node.root]}`")
+    if node.root in named:
+        param = named[node.root] == "param"
+        kind = (
+            "set by the repository, else the ruleset's default" if param else "computed by the rule"
+        )
+        shown = f"`{written}`, " if len(written) <= 40 and written != node.root else ""
+        return Placeholder(node.root, f"{shown}{kind} (`{named[node.root]} {node.root}`)")
+    return Placeholder(fields[-1] if fields else node.root, f"the agreement's `{written}`")
+
+
+def _short(written: str) -> str:
+    """A label for a computed value: its text when short, else its first word."""
+    return written if len(written) <= 30 else written.split("(", 1)[0].split("[", 1)[0] + "…"

@@ -147,11 +147,16 @@ def _markdown_ruleset(ruleset: Ruleset, level: str) -> list[str]:
     for clause, nodes in grouped(ruleset).items():
         lines += [f"{level}# {clause}", ""]
         for node in nodes:
-            lines += _markdown_node(node, level + "##")
+            lines += _markdown_node(node, level + "##", shared_names(ruleset))
     return lines
 
 
-def _markdown_node(node: ast.Rule | ast.Term, level: str) -> list[str]:
+def shared_names(ruleset: Ruleset) -> dict[str, str]:
+    """The ruleset's top-level lets and params, for what message placeholders stand for."""
+    return {c.name: "param" if c.param else "let" for c in ruleset.syntax.constants}
+
+
+def _markdown_node(node: ast.Rule | ast.Term, level: str, shared: dict[str, str]) -> list[str]:
     lines = [
         f"{level} {node.id}",
         "",
@@ -163,7 +168,7 @@ def _markdown_node(node: ast.Rule | ast.Term, level: str) -> list[str]:
     if isinstance(node, ast.Rule):
         lines += [f"Requires: `{expr(r.condition)}`" for r in node.requires]
         if node.message is not None:
-            message = markdown_template(node.message, node)
+            message = markdown_template(node.message, node, shared)
             lines += ["", f"Message: {message[0]}", *message[1:]]
     else:
         lines += [f"Position on `{expr(node.at)}`:", ""]
@@ -175,7 +180,7 @@ def _markdown_node(node: ast.Rule | ast.Term, level: str) -> list[str]:
             for row in tier_rows(node)
         ]
     if node.hint is not None:
-        hint = markdown_template(node.hint, node)
+        hint = markdown_template(node.hint, node, shared)
         lines += ["", f"Hint: {hint[0]}", *hint[1:]]
     return [*lines, ""]
 
@@ -203,14 +208,17 @@ def html_page(rulesets: tuple[Ruleset, ...], title: str) -> str:
             "title": ruleset.title or "",
             "version": ruleset.version or "-",
             "path": str(ruleset.path),
-            "clauses": [(c, list(map(_html_node, ns))) for c, ns in grouped(ruleset).items()],
+            "clauses": [
+                (clause, [_html_node(n, shared_names(ruleset)) for n in nodes])
+                for clause, nodes in grouped(ruleset).items()
+            ],
         }
         for ruleset in rulesets
     ]
     return templating.render("ruledoc.html.j2", title=title, version=__version__, rulesets=pages)
 
 
-def _html_node(node: ast.Rule | ast.Term) -> dict[str, object]:
+def _html_node(node: ast.Rule | ast.Term, shared: dict[str, str]) -> dict[str, object]:
     data: dict[str, object] = {
         "id": node.id,
         "anchor": _anchor(node.id),
@@ -218,7 +226,7 @@ def _html_node(node: ast.Rule | ast.Term) -> dict[str, object]:
         "severity": node.severity,
         "refs": "; ".join(node.refs) or "no ref",
         "scope": scope_text(node),
-        "hint": _html_template(node.hint, node),
+        "hint": _html_template(node.hint, node, shared),
     }
     if isinstance(node, ast.Rule):
         checks = [expr(r.condition) for r in node.requires]
@@ -226,13 +234,15 @@ def _html_node(node: ast.Rule | ast.Term) -> dict[str, object]:
             "checks": checks,
             "at": None,
             "tiers": [],
-            "message": _html_template(node.message, node),
+            "message": _html_template(node.message, node, shared),
         }
     return data | {"checks": [], "at": expr(node.at), "tiers": tier_rows(node), "message": None}
 
 
-def _html_template(template: ast.Template | None, node: ast.Rule | ast.Term) -> object:
+def _html_template(
+    template: ast.Template | None, node: ast.Rule | ast.Term, shared: dict[str, str]
+) -> object:
     if template is None:
         return None
-    parts, placeholders = template_parts(template, node)
+    parts, placeholders = template_parts(template, node, shared)
     return {"parts": parts, "placeholders": placeholders}

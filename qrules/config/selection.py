@@ -31,13 +31,16 @@ def select_files(
     from qrules.document import agreement_files
 
     found: list[str] = []
+    recheck = False
     for name in paths:
         if Path(name).is_dir():
             found += [f for f in agreement_files([name]) if _found(f, config, agreements_only)]
         elif agreements_only and config is not None and _rechecks_all(name, config):
-            found += select_files([os.path.relpath(config.root)], config, agreements_only=True)
+            recheck = True
         elif not agreements_only or _found(name, config, True):
             found.append(name)
+    if recheck and config is not None:  # once, however many rulesets the commit touches
+        found += select_files([os.path.relpath(config.root)], config, agreements_only=True)
     return sorted(dict.fromkeys(found))
 
 

@@ -76,3 +76,27 @@ def test_rulesets_lists_the_built_in_rulesets() -> None:
     assert "iso9001" in names and "software-delivery" in names
     iso = next(line for line in lines if line.startswith("iso9001 "))
     assert iso.split()[1:3] == ["2015.2", "25"] and "ISO 9001:2015" in iso
+
+
+def test_placeholders_for_params_and_computed_values_are_named_briefly(write: Write) -> None:
+    path = write(
+        "param.qr",
+        """\
+        ruleset shared "Shared values"
+          version "1"
+
+        param notice = 90 days "The notice we need before a change"
+
+        rule NOTICE "Changes are announced early"
+          ref "ISO 9001:2015 8.5.6"
+          let missing = if exists(change_control.approval_required) then "" else "no approval"
+          require change_control.notification >= notice
+          message "Notice {change_control.notification} is under {notice}; {missing}"
+        """,
+    )
+    lines = run_cli("doc", str(path)).output.splitlines()
+    assert "Message: Notice ‹notification› is under ‹notice›; ‹missing›" in lines
+    assert (
+        "  - ‹notice›: set by the repository, else the ruleset's default (`param notice`)" in lines
+    )
+    assert "  - ‹missing›: computed by the rule (`let missing`)" in lines
