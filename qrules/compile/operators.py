@@ -11,7 +11,7 @@ from typing import Any
 
 from qrules.compile.env import Located, MissingField
 from qrules.model.paths import DocPath, dotted
-from qrules.model.values import Duration, Percent, show, type_name
+from qrules.model.values import Ambiguous, Duration, Percent, show, type_name
 from qrules.stdlib.core import EvalError
 
 
@@ -70,6 +70,11 @@ def _comparable(left: Any, right: Any, op: str) -> None:
 def _comparison(op: str, compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def apply(left: Any, right: Any) -> bool:
         _comparable(left, right, op)
+        if isinstance(left, Duration) and isinstance(right, Duration):
+            try:
+                return left.holds(op, right)
+            except Ambiguous as error:  # business days against calendar days
+                raise EvalError(str(error)) from None
         return compare(left, right)
 
     return apply

@@ -28,7 +28,7 @@ TERMINAL_WORDS = {
     "NUMBER": "a number",
     "PERCENT": "a percentage such as 95%",
     "DATE": "a date such as 2027-01-01",
-    "DURATION_UNIT": "a unit (minutes, hours, days, weeks, months, years)",
+    "DURATION_UNIT": "a unit (minutes, hours, days, business days, weeks, months, years)",
     "REGEX": "a regular expression such as /^[A-Z]{2}-[0-9]{4}$/",
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
     "ADD_OP": "+ or -",
@@ -45,6 +45,8 @@ SYMBOL_HINTS = {
     "||": "write `or`",
     "!": "write `not`, or `!=` to compare",
     '"': 'a string ends with " on the same line',
+    "businessdays": "write business days with a space: 5 business days",
+    "workdays": "working days are written as business days: 5 business days",
     "unclosed back-quote": "a back-quoted field name ends with ` on the same line: `x-complaints`",
 }
 WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")

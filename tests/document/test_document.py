@@ -236,7 +236,8 @@ def test_bad_duration_gets_a_hint(write: Write) -> None:
         "change_control.notification: `ninety days` is not a duration like `24 hours` or `3 days`"
     )
     assert finding.hint == (
-        "write a number and a unit: minutes, hours, days, weeks, months, years (e.g. 30 days)"
+        "write a number and a unit: minutes, hours, days, weeks, months, years, business days "
+        "(e.g. 30 days)"
     )
 
 

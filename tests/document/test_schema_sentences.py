@@ -14,7 +14,7 @@ from tests.report_helpers import TODAY
 
 CLEAN = (REPO / "examples" / "quickstart" / "clean.yaml").read_text(encoding="utf-8")
 POLICY = str(REPO / "examples" / "quickstart" / "policy.qr")
-UNITS = "minutes, hours, days, weeks, months, years"
+UNITS = "minutes, hours, days, weeks, months, years, business days"
 
 
 def findings_for(tmp_path: Path, old: str, new: str) -> list[dict[str, object]]:
@@ -32,7 +32,7 @@ def findings_for(tmp_path: Path, old: str, new: str) -> list[dict[str, object]]:
         ("7d", f"did you mean `7 days`? write a number and a unit: {UNITS}"),
         ("3mo", f"did you mean `3 months`? write a number and a unit: {UNITS}"),
         ("5 workdays", f"write a number and a unit: {UNITS} (e.g. 5 days)"),
-        ("5 bussiness days", f"write a number and a unit: {UNITS} (e.g. 5 days)"),
+        ("5 bussiness days", f"did you mean `5 business days`? write a number and a unit: {UNITS}"),
     ],
 )
 def test_a_bad_duration_is_one_finding_in_words_with_the_units(

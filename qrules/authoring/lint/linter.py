@@ -17,7 +17,8 @@ from qrules.authoring.lint.types import (
     function_result,
     literal_type,
 )
-from qrules.compile import compile_regex
+from qrules.authoring.lint.units import comparison, known, tier_mix
+from qrules.compile import compile_regex, literal_value
 from qrules.errors import QrulesError
 from qrules.syntax import ast
 
@@ -29,6 +30,7 @@ class Linter(TypeRules):
     def ruleset(self, syntax: ast.RulesetFile) -> None:
         for constant in syntax.constants:
             self.constants[constant.name] = self.expr(constant.value, self.constants)
+            self.values[constant.name] = literal_value(constant.value)
         for statement in syntax.statements:
             if isinstance(statement, ast.ScopeStatement):
                 self.expr(statement.condition, dict(self.constants))
@@ -76,6 +78,7 @@ class Linter(TypeRules):
         for guard in term.when:
             self.expr(guard, dict(self.constants))
         value = self.expr(term.at, dict(self.constants))
+        self._tier_units(term)
         for tier in term.tiers:
             if tier.message is not None:
                 self._template(tier.message, {**self.constants, "value": value})
@@ -84,8 +87,11 @@ class Linter(TypeRules):
             for operand in tier.condition.operands:
                 operand_type = self.expr(operand, dict(self.constants))
                 self._comparable(value, operand_type, tier.condition.op, operand, tier.span)
-        unreachable = dict(unreachable_tiers(term.tiers))
-        empty = empty_tiers(term) or []
+        try:
+            unreachable = dict(unreachable_tiers(term.tiers))
+            empty = empty_tiers(term) or []
+        except ArithmeticError:  # business days against calendar days: reported above
+            return
         if len(empty) == len(term.tiers):
             self.report(
                 term.span,
@@ -110,6 +116,23 @@ class Linter(TypeRules):
             )
         if term.hint is not None:
             self._template(term.hint, dict(self.constants))
+
+    def _units(self, left: ast.Expr, op: str, right: ast.Expr, span: ast.Span) -> None:
+        one, other = known(left, self.values), known(right, self.values)
+        problem = comparison(one, op, other) if one and other else None
+        if problem:
+            check, severity, message, hint = problem
+            self.report(span, check, message, hint, severity)
+
+    def _tier_units(self, term: ast.Term) -> None:
+        thresholds: list[ast.Expr] = [
+            o for t in term.tiers if t.condition for o in t.condition.operands
+        ]
+        durations = [d for d in (known(o, self.values) for o in thresholds) if d]
+        mixed = tier_mix(durations)
+        if mixed:
+            hint = "write every tier in the unit the agreement uses"
+            self.report(term.span, "mixed-units", mixed, hint, "warning")
 
     def _missing_ref(self, node: ast.Rule | ast.Term) -> None:
         if not node.refs:
@@ -223,6 +246,7 @@ class Linter(TypeRules):
         left, right = self.expr(node.left, names), self.expr(node.right, names)
         if node.op in ("==", "!=", "<", "<=", ">", ">="):
             self._comparable(left, right, node.op, node.right, node.span)
+            self._units(node.left, node.op, node.right, node.span)
             return BOOLEAN
         if node.op in ("in", "not in", "contains"):
             element, container = (left, right) if node.op != "contains" else (right, left)

@@ -51,6 +51,7 @@ class TypeRules:
         self.findings: list[LintFinding] = []
         self.used: set[str] = set()
         self.constants: dict[str, Type] = {}  # the ruleset's top-level lets and params
+        self.values: dict[str, Any] = {}  # ... and the values of those written out
 
     def report(
         self,
