@@ -124,7 +124,8 @@ def negotiate(
                 source=", ".join(parties[name]),
                 hint='write its positions as `term ID "title" at PATH` with prefer/accept/reject',
             )
-    analysis = analyse(books, load_ruleset(*shared, **options) if shared else None)
+    constraints = load_ruleset(*shared, **options) if shared else None
+    analysis = analyse(books, constraints)
     weights = _weights(weight_files, analysis) if weight_files else {}
     declared = [b.schema for b in books.values() if b.schema != "auto"]
     drafts = _draft_values(analysis, draft, declared[0] if declared else "auto") if draft else {}
@@ -132,21 +133,38 @@ def negotiate(
         _write_proposal(draft, proposal, analysis, drafts, weights)
     if audience == "mediator":
         analysis, drafts = mediator_view(analysis, drafts)
+    declared_schema = declared[0] if declared else "auto"
+    evidence = _evidence(
+        [*books.values(), *([constraints] if constraints else [])], draft, declared_schema
+    )
     if output_format == "json":
-        rendered = render_json(analysis, parties, drafts, weights)
+        rendered = render_json(analysis, parties, drafts, weights, evidence[0])
     elif output_format in ("markdown", "html"):
         from qrules.report import negotiation_page
 
         page = negotiation_page.render_html if output_format == "html" else None
         rendered = (
-            page(analysis, drafts, weights)
+            page(analysis, drafts, weights, evidence)
             if page
-            else negotiation_page.render_markdown(analysis, drafts, weights)
+            else negotiation_page.render_markdown(analysis, drafts, weights, evidence)
         )
     else:
         rendered = render_text(analysis, drafts, weights)
     emit(rendered, output)
     return EXIT_OK if analysis.feasible else EXIT_FINDINGS
+
+
+def _evidence(books: list[Any], draft: str | None, schema: Any) -> tuple[Any, list[Any]]:
+    """Which rulesets (and their sha256) negotiated, over which draft's bytes."""
+    from pathlib import Path
+
+    from qrules import __version__
+    from qrules.model.evidence import file_sha256, gather
+    from qrules.resources import schema_path
+
+    rulesets = {r.path: r.evidence() for book in books for r in book.rulesets}
+    run = gather(__version__, None, rulesets.values(), schema if draft else None, schema_path())
+    return run, [(draft, file_sha256(Path(draft)))] if draft else []
 
 
 def _weights(specs: tuple[str, ...], analysis: Any) -> dict[str, dict[str, float]]:

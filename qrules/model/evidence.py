@@ -20,7 +20,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Evidence:
     qrules: str
-    today: dt.date
+    today: dt.date | None  # None where nothing was judged as of a date (negotiate)
     timestamp: str  # ISO 8601, UTC, to the second
     schema: str  # auto | none | the schema file named
     schema_sha256: str | None
@@ -29,7 +29,7 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         return {
             "qrules": self.qrules,
-            "today": self.today.isoformat(),
+            "today": self.today.isoformat() if self.today else None,
             "timestamp": self.timestamp,
             "schema": {"source": self.schema, "sha256": self.schema_sha256},
             "rulesets": [dict(r) for r in self.rulesets],
@@ -38,7 +38,7 @@ class Evidence:
 
 def gather(
     version: str,
-    today: dt.date,
+    today: dt.date | None,
     rulesets: Iterable[dict[str, Any]],
     schema: str | Path | None,
     builtin_schema: Path,

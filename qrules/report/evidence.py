@@ -19,7 +19,7 @@ def markdown(evidence: Evidence | None, agreements: Iterable[Hashed]) -> list[st
         "## Evidence",
         "",
         f"- **qrules:** {escape(evidence.qrules)}",
-        f"- **Checked as of:** {evidence.today.isoformat()}",
+        *([f"- **Checked as of:** {evidence.today.isoformat()}"] if evidence.today else []),
         f"- **Report made:** {evidence.timestamp}",
         f"- **Schema:** {escape(evidence.schema)}" + (f", sha256 {code(schema)}" if schema else ""),
         "",
@@ -38,4 +38,4 @@ def markdown(evidence: Evidence | None, agreements: Iterable[Hashed]) -> list[st
         [code(path, in_table=True), code(sha or "not read", in_table=True)]
         for path, sha in agreements
     ]
-    return lines + table(["Agreement", "sha256"], hashed)
+    return lines + (table(["Agreement", "sha256"], hashed) if hashed else [])

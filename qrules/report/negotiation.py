@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from qrules import __version__
+from qrules.model.evidence import Evidence
 from qrules.model.values import Duration, Percent, show
 from qrules.negotiate.analysis import (
     Analysis,
@@ -146,9 +147,10 @@ def render_json(
     parties: dict[str, list[str]],
     drafts: dict[str, DraftValue | None] | None = None,
     weights: dict[str, dict[str, float]] | None = None,
+    evidence: Evidence | None = None,
 ) -> str:
     drafts = drafts or {}
-    document = {
+    document: dict[str, Any] = {
         "qrules": __version__,
         "parties": [{"name": name, "rulesets": specs} for name, specs in parties.items()],
         "feasible": analysis.feasible,
@@ -175,6 +177,8 @@ def render_json(
             for t in (trades(analysis, weights) if weights else [])
         ],
     }
+    if evidence is not None:
+        document["evidence"] = evidence.to_json()
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qrules import __version__
+from qrules.model.evidence import Evidence
 from qrules.model.values import show
 from qrules.negotiate.analysis import Analysis, DraftValue, TermAnalysis
 from qrules.negotiate.regions import Interval, Intervals, Region, magnitude
@@ -142,17 +143,25 @@ def _shown(tier: Any) -> bool:
 
 
 def render_html(
-    analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None, weights: Weights = None
+    analysis: Analysis,
+    drafts: dict[str, DraftValue | None] | None = None,
+    weights: Weights = None,
+    evidence: tuple[Evidence, list[tuple[str, str | None]]] | None = None,
 ) -> str:
+    """``evidence``: the run's, and the draft with its sha256 (if any)."""
     from qrules.report.templating import render
 
     title = "Negotiation: where the parties can agree"
     context = page_context(analysis, drafts or {}, title, weights)
+    context["evidence"], context["hashed"] = evidence or (None, [])
     return render("negotiation.html.j2", **context)
 
 
 def render_markdown(
-    analysis: Analysis, drafts: dict[str, DraftValue | None] | None = None, weights: Weights = None
+    analysis: Analysis,
+    drafts: dict[str, DraftValue | None] | None = None,
+    weights: Weights = None,
+    evidence: tuple[Evidence, list[tuple[str, str | None]]] | None = None,
 ) -> str:
     drafts = drafts or {}
     verdict = "every field has a zone" if analysis.feasible else "some fields deadlock"
@@ -160,6 +169,10 @@ def render_markdown(
     for term in deadlocks_first(analysis.terms):
         constraint = analysis.constraints.get(term.path)
         lines += _term_markdown(term, drafts.get(term.path), constraint, weights)
+    if evidence is not None:
+        from qrules.report import evidence as section
+
+        lines += section.markdown(*evidence)
     return "\n".join(lines)
 
 

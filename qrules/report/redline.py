@@ -64,7 +64,8 @@ def build(report: DiffReport) -> Memo:
             if pair[0] != "(none)"
         )
     )
-    date = report.evidence.today.isoformat() if report.evidence else ""
+    today = report.evidence.today if report.evidence else None
+    date = today.isoformat() if today else ""
     return Memo(date, report.parties, _verdict(report), redlines, hashed)
 
 

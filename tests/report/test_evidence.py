@@ -104,3 +104,19 @@ def test_show_passes_lists_the_rules_that_applied_and_held() -> None:
     assert set(conflicting["passed"]) | fired == set(clean["passed"])
     without = json.loads(check_quickstart("--format", "json").output)
     assert all("passed" not in d for d in without["documents"])
+
+
+def test_negotiate_reports_name_the_rulesets_and_the_draft_they_judged() -> None:
+    args = [
+        "negotiate", "examples/negotiation/draft.yaml",
+        "--party", "customer=examples/negotiation/customer.qr",
+        "--party", "supplier=examples/negotiation/supplier.qr",
+    ]  # fmt: skip
+    evidence = json.loads(run_cli(*args, "-f", "json").output)["evidence"]
+    assert [(r["name"], r["sha256"]) for r in evidence["rulesets"]] == [
+        ("customer", sha256("examples/negotiation/customer.qr")),
+        ("supplier", sha256("examples/negotiation/supplier.qr")),
+    ]
+    assert evidence["today"] is None and evidence["timestamp"] == "2026-11-26T00:00:00Z"
+    page = run_cli(*args, "-f", "html").output
+    assert sha256("examples/negotiation/draft.yaml") in page
