@@ -45,8 +45,6 @@ SYMBOL_HINTS = {
     "||": "write `or`",
     "!": "write `not`, or `!=` to compare",
     '"': 'a string ends with " on the same line',
-    "businessdays": "write business days with a space: 5 business days",
-    "workdays": "working days are written as business days: 5 business days",
     "unclosed back-quote": "a back-quoted field name ends with ` on the same line: `x-complaints`",
 }
 WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -291,7 +289,8 @@ def _hint(found: str, expected: list[str], error: UnexpectedInput) -> str | None
 def _unit_hint(word: str) -> str:
     """The duration units of the grammar, and the one ``word`` most likely means."""
     group = re.match(r"\(([^()]*)\)", _lark().get_terminal("DURATION_UNIT").pattern.value)
-    units = [u.rstrip("?") for u in group[1].split("|")] if group else []
+    found = group[1].split("|") if group else []
+    units = [re.sub(r"\[[^\]]*\]\+", " ", u.rstrip("?")) for u in found]  # `business days`
     units = [u if u.endswith("s") else u + "s" for u in units]
     forms = [form for unit in units for form in (unit, unit.removesuffix("s"))]
     close = difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0.7)

@@ -110,7 +110,9 @@ def test_a_clean_file_has_no_errors(write: Write) -> None:
     assert result.output.splitlines()[-1] == "1 ruleset files linted: 0 findings"
 
 
-UNITS = "a duration is a number and a unit: minutes, hours, days, weeks, months, years"
+UNITS = (
+    "a duration is a number and a unit: minutes, hours, days, weeks, months, years, business days"
+)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,7 @@ UNITS = "a duration is a number and a unit: minutes, hours, days, weeks, months,
         ("7d", f"did you mean `days`? {UNITS}"),
         ("3mo", f"did you mean `months`? {UNITS}"),
         ("5 workdays", UNITS),
-        ("5 bussiness days", UNITS),
+        ("5 bussiness days", f"did you mean `business days`? {UNITS}"),
     ],
 )
 def test_a_misspelt_unit_lists_the_units(write: Write, written: str, hint: str) -> None:
