@@ -95,6 +95,10 @@ def read(path: str) -> dict[str, list[Finding]]:
         data = json.loads(text)
     except Unreadable as error:
         raise UsageError(error.message, source=path, hint=error.hint) from None
+    except RecursionError:  # nesting deeper than any report: not one
+        raise UsageError(
+            "the baseline nests too deeply to be a qrules report", source=path
+        ) from None
     except json.JSONDecodeError as error:
         raise UsageError(
             f"the baseline is not JSON: {error.msg}",
@@ -112,10 +116,18 @@ def read(path: str) -> dict[str, list[Finding]]:
             hint="write one with `qrules baseline create` or `qrules check --format json`",
         )
     return {
-        agreement_key(str(d["path"])): [_finding(f, path) for f in d.get("findings", [])]
+        agreement_key(d["path"]): [_finding(f, path) for f in _list(d.get("findings"), path)]
         for d in documents
-        if isinstance(d, dict) and "path" in d
+        if isinstance(d, dict) and isinstance(d.get("path"), str)
     }
+
+
+def _list(value: Any, source: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UsageError("a document's `findings` in the baseline is not a list", source=source)
+    return value
 
 
 def _finding(data: Any, source: str) -> Finding:
@@ -125,15 +137,20 @@ def _finding(data: Any, source: str) -> Finding:
     return Finding(
         rule=data["rule"],
         severity=severity if severity in SEVERITIES else "error",
-        message=str(data.get("message", "")),
-        path=str(data.get("path") or ""),
+        message=_text(data.get("message")),
+        path=_text(data.get("path")),
         line=_number(data.get("line")),
         column=_number(data.get("column")),
-        ruleset=data.get("ruleset"),
-        title=str(data.get("title") or ""),
-        identity=data.get("identity") or None,
-        waived=bool(data.get("waived", False)),
+        ruleset=_text(data.get("ruleset")) or None,
+        title=_text(data.get("title")),
+        identity=_text(data.get("identity")) or None,
+        waived=data.get("waived") is True,
     )
+
+
+def _text(value: Any) -> str:
+    """A string field of the report; anything else (a number, a list) reads as none."""
+    return value if isinstance(value, str) else ""
 
 
 def _number(value: Any) -> int:

@@ -336,3 +336,15 @@ def test_before_the_first_commit_every_agreement_is_new(
         "agreements/nordvik.yaml",
     )
     assert {t["direction"] for t in agreement["terms"]} == {"stronger"}  # from missing
+
+
+def test_values_cannot_forge_lines_or_reach_the_terminal(tmp_path: Path) -> None:
+    old = (REDLINE / "draft-3.yaml").read_text(encoding="utf-8")
+    title = 'title: "strip\\nexamples/x.yaml:1:1: weaker us: FAKE \\u001b[31mred"\n'
+    new = old.replace("title: Supplier Quality Agreement — cold-rolled strip\n", title)
+    assert new != old
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    output = run_cli("diff", str(REDLINE / "draft-3.yaml"), str(tmp_path / "new.yaml")).output
+    assert "\x1b" not in output
+    assert not any(line.startswith("examples/x.yaml") for line in output.splitlines())
+    assert "strip\\nexamples/x.yaml:1:1: weaker us: FAKE \\x1b[31mred" in output
