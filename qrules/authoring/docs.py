@@ -74,9 +74,11 @@ def examples(entry: Entry) -> list[str]:
             continue
         if expected is None:
             continue
-        lines = [e.line for e in expected if e.rule == entry.node.id]
-        if lines:
-            where = f" (line {lines[0]})" if lines[0] else ""
+        pinned = [e for e in expected if e.rule == entry.node.id]
+        if pinned:
+            details = [f"line {pinned[0].line}"] if pinned[0].line else []
+            details += [pin for pin in (pinned[0].tier, pinned[0].severity) if pin]
+            where = f" ({', '.join(details)})" if details else ""
             firing.append(f"{shown / path.name}: fires{where}")
         elif not expected:
             passing.append(f"{shown / path.name}: passes")
