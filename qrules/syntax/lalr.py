@@ -289,18 +289,16 @@ def _hint(found: str, expected: list[str], error: UnexpectedInput) -> str | None
 def _unit_hint(word: str) -> str:
     """The duration units of the grammar, and the one ``word`` most likely means."""
     group = re.match(r"\(([^()]*)\)", _lark().get_terminal("DURATION_UNIT").pattern.value)
-    found = group[1].split("|") if group else []
-    units = [re.sub(r"\[[^\]]*\]\+", " ", u.rstrip("?")) for u in found]  # `business days`
-    units = [u if u.endswith("s") else u + "s" for u in units]
-    forms = [form for unit in units for form in (unit, unit.removesuffix("s"))]
-    close = difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0.7)
+    written = group[1].split("|") if group else []
+    units = [re.sub(r"\[[^\]]*\][+*]", " ", unit).rstrip("?") for unit in written]
+    units = [unit if unit.endswith("s") else unit + "s" for unit in units]
+    # a unit of two words (`business days`) is also found by its first (`bussiness`)
+    forms = {form: u for u in units for form in (u, u.removesuffix("s"), u.split(" ")[0])}
+    close = [forms[c] for c in difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0.7)]
     short = [u for u in units if len(word) <= 3 and u.startswith(word.lower())]
     listed = f"a duration is a number and a unit: {', '.join(units)}"
     guess = close[0] if close else short[0] if len(short) == 1 else None
-    if guess is None:
-        return listed
-    unit = next(u for u in units if u.startswith(guess.removesuffix("s")))
-    return f"did you mean `{unit}`? {listed}"
+    return f"did you mean `{guess}`? {listed}" if guess else listed
 
 
 def _join(words: list[str]) -> str:
