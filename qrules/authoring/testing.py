@@ -111,7 +111,7 @@ def run_case(rules: Rulebook, path: Path, default_today: dt.date) -> CaseResult:
     if expected is None:
         return CaseResult(display_path(path), False, (), ("no `# expect:` line in its header",))
     day = today or default_today
-    document = load_document(path, "auto")
+    document = load_document(path, rules.schema)  # the rulesets' own schema, if they name one
     active = [f for f in check(rules, document, today=day).findings if not f.waived]
     problems = mismatches(expected, active)
     return CaseResult(

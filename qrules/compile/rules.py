@@ -83,12 +83,12 @@ def compile_rule(compiler: Compiler, rule: ast.Rule, ruleset: str) -> CompiledRu
         if rule.message
         else None,
         default_messages=tuple(f"{rule.title}: requires {r.source}" for r in rule.requires),
-        hint=compiler.template(rule.hint, bound) if rule.hint else None,
+        hint=compiler.template(rule.hint, bound | _element_names(rule)) if rule.hint else None,
     )
 
 
 def _element_names(rule: ast.Rule) -> frozenset[str]:
-    """Names a message may use: the element variable of each top-level `all`."""
+    """Names a message or hint may use: the element variable of each top-level `all`."""
     return frozenset(
         r.condition.var
         for r in rule.requires

@@ -130,6 +130,7 @@ def analyse(parties: dict[str, Rulebook], shared: Rulebook | None = None) -> Ana
             continue
         _same_kinds(path, positions)
         try:
+            _one_calendar(positions)
             terms.append(_term(path, positions, constraints.get(path)))
         except NotAnalysed as why:
             skipped += [(p.term, str(why)) for p in positions.values()]
@@ -146,6 +147,22 @@ def _same_kinds(path: str, positions: dict[str, Position]) -> None:
             f"the terms {terms} on {path} compare values of different kinds",
             hint="write every party's bounds on one field in the same kind of value",
         )
+
+
+def _one_calendar(positions: dict[str, Position]) -> None:
+    """Business days and calendar days on one field cannot be compared without knowing
+    the weekday: the field is not analysed rather than guessed."""
+    bounds = [
+        bound.value
+        for p in positions.values()
+        for tier in p.tiers
+        if isinstance(tier.region, Intervals)
+        for part in tier.region.parts
+        for bound in (part.low, part.high)
+        if bound is not None and isinstance(bound.value, Duration)
+    ]
+    if len({value.business for value in bounds}) > 1:
+        raise NotAnalysed("business days and calendar days compare only on a calendar")
 
 
 def _unit(position: Position) -> str | None:
@@ -273,6 +290,8 @@ def candidates(region: Region) -> list[Any]:
 
 
 def _middle(low: Any, high: Any) -> Any:
+    if isinstance(low, Duration) and low.business:
+        return (low + high) / 2  # business days stay business days
     if isinstance(low, Duration):
         return Duration((low.days + high.days) / 2, "days")
     if isinstance(low, Percent):

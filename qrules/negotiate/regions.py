@@ -188,9 +188,11 @@ Region = Intervals | Values
 
 
 def magnitude(value: Any) -> float:
-    """An ordered value as a number on one axis: days for durations and dates."""
+    """An ordered value as a number on one axis: days for durations and dates (business
+    days counted as such)."""
     if isinstance(value, Duration):
-        return float(value.days)
+        # Business days have an axis of their own: a field is never analysed in both.
+        return float(value.amount) if value.business else float(value.days)
     if isinstance(value, Percent):
         return float(value.value)
     if isinstance(value, dt.date):

@@ -121,7 +121,7 @@ def _term_json(
 
 def _size(low: Any, high: Any) -> Any:
     if isinstance(low, Duration):
-        return Duration(high.days - low.days, "days")
+        return high - low if low.business else Duration(high.days - low.days, "days")
     if isinstance(low, dt.date):
         return Duration((high - low).days, "days")
     if isinstance(low, Percent):

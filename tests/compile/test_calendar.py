@@ -133,3 +133,19 @@ term U-3 "Audit notice" at audits.notice
     assert (
         "u.qr:14:1: warning mixed-units the tiers mix business days with days and hours" in output
     )
+
+
+def test_negotiate_compares_business_days_with_business_days_only(write: Write) -> None:
+    term = 'ruleset {n}\n  schema none\n\nterm {n}-A "Audit notice" at audits.notice\n  ref "x"\n  prefer {cond}\n  reject\n'
+    us = write("us.qr", term.format(n="us", cond="<= 5 business days"))
+    same = write("same.qr", term.format(n="same", cond=">= 3 business days"))
+    days = write("days.qr", term.format(n="days", cond=">= 4 days"))
+    agreed = run_cli("negotiate", "--party", f"us={us}", "--party", f"them={same}")
+    assert (
+        agreed.exit_code == 0
+        and "audits.notice: zone [3 business days, 5 business days]" in agreed.output
+    )
+    mixed = run_cli("negotiate", "--party", f"us={us}", "--party", f"them={days}")
+    assert (
+        "not analysed: business days and calendar days compare only on a calendar" in mixed.output
+    )
