@@ -137,6 +137,7 @@ def as_data(report: CheckReport) -> dict[str, object]:
         "documents": [
             {
                 "path": document.path,
+                "sha256": document.sha256,
                 "id": document.identity.id if document.identity else None,
                 "clauses": {
                     s.clause: {"state": s.state, "rules": list(s.rules)}
@@ -168,6 +169,9 @@ def render(report: CheckReport) -> str:
             for s in document_coverage(document, clauses)
         ]
         lines += [f"## {code(document.path)}", "", *table(["Clause", "Coverage", "Rules"], rows)]
+    from qrules.report import evidence
+
+    lines += evidence.markdown(report.evidence, ((d.path, d.sha256) for d in report.documents))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

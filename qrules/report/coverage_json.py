@@ -9,4 +9,7 @@ from qrules.report.coverage import as_data
 
 
 def render(report: CheckReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    data = as_data(report)
+    if report.evidence is not None:
+        data["evidence"] = report.evidence.to_json()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -131,6 +131,7 @@ def test_the_markdown_matrix_has_the_batch_then_each_agreement(corpus: Path) -> 
         "## `customer.yaml`",
         "## `malformed.yaml`",
         "## `waived.yaml`",
+        "## Evidence",
     ]
     assert "| ISO 9001:2015 8.4.3 f) | waived | QS-AUDIT |" in text
 
