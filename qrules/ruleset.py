@@ -17,6 +17,7 @@ from qrules.compile import (
     Compiler,
     ParamValue,
     adjust,
+    adjusted_syntax,
     compile_constants,
     compile_rule,
     compile_term,
@@ -175,6 +176,8 @@ class _Imports:
         return [*brought, key]
 
     def adjust(self, ruleset: Ruleset, brought: list[Path]) -> None:
+        if not ruleset.syntax.adjustments:
+            return
         own = frozenset(check.info.id for check in ruleset.checks)
         imported = [self.loaded[path] for path in brought]
         text = read_ruleset_text(Path(ruleset.file or ruleset.path))
@@ -183,7 +186,9 @@ class _Imports:
             ruleset.syntax.adjustments, [r.checks for r in imported], own, compiler.error
         )
         for path, checks in zip(brought, changed, strict=True):
-            self.loaded[path] = replace(self.loaded[path], checks=checks)
+            before = self.loaded[path]
+            syntax = adjusted_syntax(before.syntax, checks)
+            self.loaded[path] = replace(before, checks=checks, syntax=syntax)
 
 
 def _import_files(node: ast.Import, importer: Ruleset) -> list[Path]:

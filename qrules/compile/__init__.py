@@ -5,7 +5,7 @@
 evaluation sees.
 """
 
-from qrules.compile.adjust import adjust
+from qrules.compile.adjust import adjust, adjusted_syntax
 from qrules.compile.constants import ParamValue, compile_constants, literal_value
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.expressions import MISSING_HOLE, UNKNOWN_HOLE, Compiler
@@ -45,6 +45,7 @@ __all__ = [
     "RuleInfo",
     "ValueFn",
     "adjust",
+    "adjusted_syntax",
     "compile_constants",
     "compile_regex",
     "compile_rule",

@@ -77,3 +77,20 @@ def _apply(check: Compiled, changes: dict[str, ast.Adjustment]) -> Compiled:
     if change is None or change.severity is None:
         return check
     return replace(check, info=replace(check.info, severity=change.severity))
+
+
+def adjusted_syntax(syntax: ast.RulesetFile, checks: tuple[Compiled, ...]) -> ast.RulesetFile:
+    """The imported file as the importer changed it, for whatever reads statements (docs,
+    explain, negotiation): the rules it removed gone, the severities it set in place."""
+    severity = {check.info.id: check.info.severity for check in checks}
+    statements: list[ast.Statement] = []
+    for statement in syntax.statements:
+        if isinstance(statement, ast.ScopeStatement):
+            statements.append(statement)
+        elif statement.id in severity:
+            level = severity[statement.id]
+            changed = level != statement.severity
+            statements.append(
+                replace(statement, severity=level, severity_given=True) if changed else statement
+            )
+    return replace(syntax, statements=tuple(statements))

@@ -291,25 +291,48 @@ rules = st.builds(
 )
 
 
+reasons = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1).filter(
+    str.strip
+)
+rule_ids = st.sampled_from(["ISO9001-8.5.6", "A-1", "B.2-x"])
 definitions = st.lists(
-    st.builds(
-        ast.Constant,
-        st.sampled_from(["NOTICE", "RETENTION", "LIMITS"]),
-        expressions,
-        st.booleans(),
-        st.one_of(st.none(), st.text(max_size=8)),
+    st.one_of(
+        st.builds(
+            ast.Constant,
+            st.sampled_from(["NOTICE", "RETENTION", "LIMITS"]),
+            expressions,
+            st.booleans(),
+            st.one_of(st.none(), st.text(max_size=8)),
+        ),
+        st.builds(ast.Import, st.sampled_from(["iso9001", "base.qr", "../x y.qr"]), st.booleans()),
+        st.builds(ast.Adjustment, st.just("disable"), rule_ids, reasons),
+        st.builds(
+            ast.Adjustment,
+            st.just("override"),
+            rule_ids,
+            reasons,
+            st.sampled_from(["note", "warning"]),
+        ),
+        st.builds(ast.Adjustment, st.just("replace"), rule_ids, reasons, st.none(), rule_ids),
     ),
-    max_size=2,
-    unique_by=lambda d: d.name,
+    max_size=3,
 ).map(tuple)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(rules, min_size=1, max_size=3), definitions)
 def test_generated_rulesets_round_trip(
-    statements: list[ast.Rule], named: tuple[ast.Constant, ...]
+    statements: list[ast.Rule], named: tuple[ast.Definition, ...]
 ) -> None:
-    named = tuple(d if d.param else replace(d, description=None) for d in named)
+    named = tuple(
+        replace(d, description=None) if isinstance(d, ast.Constant) and not d.param else d
+        for d in named
+    )
+    # A built-in name is written bare, a path quoted: what is not an id must be a path.
+    named = tuple(
+        replace(d, is_path=True) if isinstance(d, ast.Import) and "." in d.ruleset else d
+        for d in named
+    )
     syntax = ast.RulesetFile("generated", "t", None, None, tuple(statements), named)
     text = format_ast(syntax)
     assert parse_ruleset(text) == syntax
