@@ -196,3 +196,12 @@ def test_the_hook_rechecks_every_agreement_when_a_ruleset_or_the_configuration_c
     # Without paths: the configuration's agreements, not the rule tests.
     whole = check("-f", "json")
     assert [d["path"] for d in json.loads(whole.stdout)["documents"]] == paths
+
+
+def test_lint_and_fmt_without_paths_or_configuration_say_what_to_name(repo: Path) -> None:
+    for command in ("lint", "fmt"):
+        result = run_cli(command)
+        assert result.exit_code == 2
+        assert f"name the rulesets to {command} (.qr files or folders), or list them under " in (
+            result.stderr
+        )
