@@ -173,8 +173,11 @@ def at_revision(
 
     rules = load_ruleset(*rulesets, schema=schema, params=params)
     earlier = {}
+    shown = sources.show_many(rev, list(files))
     for file in files:
-        document = sources.load(sources.Revision(file, rev), schema)
+        raw = shown[file]
+        revision = sources.Revision(file, rev)
+        document = sources.load(revision, schema, raw) if raw is not None else None
         found = check(rules, document, today=today).findings if document is not None else ()
         earlier[agreement_key(file)] = list(found)
     return earlier

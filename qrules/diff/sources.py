@@ -43,11 +43,14 @@ def parse(spec: str) -> Revision:
     return Revision(path, rev)
 
 
-def load(revision: Revision, schema: str | Path | None = "auto") -> Document | None:
-    """The revision's document; None where the file does not exist at that revision."""
+def load(
+    revision: Revision, schema: str | Path | None = "auto", raw: bytes | None = None
+) -> Document | None:
+    """The revision's document; None where the file does not exist at that revision.
+    ``raw``: its bytes, when already read (``show_many``)."""
     if revision.rev is None:
         return load_document(revision.path, schema)
-    raw = show(revision.rev, revision.path)
+    raw = raw if raw is not None else show(revision.rev, revision.path)
     if raw is None:
         return None
     document = Document(revision.name, sha256=hashlib.sha256(raw).hexdigest())
@@ -76,12 +79,47 @@ def _decoded(raw: bytes, document: Document) -> str | None:
 def show(rev: str, path: str) -> bytes | None:
     """The bytes of ``path`` (relative to the current folder) at ``rev``; None when the
     revision has no such file. A revision git does not know is exit 2."""
-    relative = path if path.startswith(("./", "../", "/")) else f"./{path}"
+    return show_many(rev, [path])[path]
+
+
+def show_many(rev: str, paths: list[str]) -> dict[str, bytes | None]:
+    """``show`` for many files in one ``git cat-file --batch``: a baseline of thousands of
+    agreements is one process, not thousands."""
     if rev == "HEAD" and _unborn():
-        return None
+        return dict.fromkeys(paths)
     _revision_exists(rev)
-    done = _git("show", f"{rev}:{relative}", check=False)
+    if any("\n" in path for path in paths):  # the batch protocol is one name a line
+        return {path: _show_one(rev, path) for path in paths}
+    names = "".join(f"{rev}:{_relative(path)}\n" for path in paths).encode()
+    done = _git("cat-file", "--batch", input=names)
+    return dict(zip(paths, _blobs(done.stdout, len(paths)), strict=True))
+
+
+def _show_one(rev: str, path: str) -> bytes | None:
+    done = _git("show", f"{rev}:{_relative(path)}", check=False)
     return done.stdout if done.returncode == 0 else None
+
+
+def _relative(path: str) -> str:
+    return path if path.startswith(("./", "../", "/")) else f"./{path}"
+
+
+def _blobs(output: bytes, count: int) -> list[bytes | None]:
+    """``git cat-file --batch`` output: per name ``<oid> <type> <size>\\n<bytes>\\n``, or a
+    line ending in ``missing`` (or ``ambiguous``); only blobs are files."""
+    found: list[bytes | None] = []
+    at = 0
+    for _ in range(count):
+        end = output.index(b"\n", at)
+        header = output[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            found.append(output[at : at + size] if header[1] == b"blob" else None)
+            at += size + 1
+        else:
+            found.append(None)
+    return found
 
 
 def changed_since(rev: str, paths: list[str]) -> list[str]:
@@ -114,9 +152,13 @@ def _revision_exists(rev: str) -> None:
         )
 
 
-def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    *args: str, check: bool = True, input: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=120)
+        done = subprocess.run(
+            ["git", *args], input=input, capture_output=True, check=False, timeout=120
+        )
     except FileNotFoundError:
         raise UsageError("git is not installed", hint="install git, or compare two files") from None
     except subprocess.TimeoutExpired:

@@ -226,3 +226,19 @@ def test_hostile_baselines_are_refused_or_read_never_a_traceback(repo: Path, bad
     else:
         assert result.exit_code == 2
         assert result.output.startswith(str(bad)), result.output
+
+
+def test_baseline_rev_reads_every_file_in_one_batch_empty_and_missing_ones_too(
+    repo: Path,
+) -> None:
+    (repo / "empty.yaml").write_text("", encoding="utf-8")
+    git("init", "-q", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "draft", cwd=repo)
+    (repo / "new.yaml").write_text(CONFLICTING, encoding="utf-8")
+    code, report = check("a.yaml", "empty.yaml", "new.yaml", "--baseline-rev", "HEAD")
+    assert code == 1  # new.yaml: new errors
+    found = states(report)
+    assert found[("empty.yaml", "yaml-syntax")] == "unchanged"  # empty, not missing, then
+    assert found[("new.yaml", "QS-AUDIT")] == "new"
+    assert found[("a.yaml", "QS-AUDIT")] == "unchanged"
