@@ -30,6 +30,7 @@ MAX_EXPRESSION_DEPTH = 100  # nesting of operators, brackets and calls in one ex
 MAX_LITERAL_DIGITS = 100  # digits of a number written in a rule
 MAX_REGEX_BYTES = 1_000  # length of one regular expression in a rule
 REGEX_PROGRAM_SIZE = 10_000  # RE2's own bound on the compiled automaton
+MAX_SCHEMA_FILES = 20  # schema files one organisation schema pulls in by $ref
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ LIMITS = (
         REGEX_PROGRAM_SIZE,
         "instructions",
         "ruleset",
+        "error, exit 2",
+    ),
+    Limit(
+        "schema files referenced by $ref",
+        MAX_SCHEMA_FILES,
+        "files",
+        "agreement schema",
         "error, exit 2",
     ),
     Limit("file size", MAX_BASELINE_BYTES, "bytes", "baseline report", "error, exit 2"),

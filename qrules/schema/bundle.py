@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from qrules.limits import MAX_SCHEMA_FILES
+
 BUILTIN_ID = "https://qrules.dev/schema/agreement/v1.json"
-MAX_SCHEMA_FILES = 20  # schemas one schema may pull in, directly or through others
 
 
 class SchemaProblem(ValueError):

@@ -252,3 +252,14 @@ def test_init_writes_an_organisation_schema_that_extends_the_copy(
         "check", "agreements/example.yaml", "--schema", ".qrules/organisation.schema.json"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_schema_pulling_in_too_many_files_is_refused(write: Write) -> None:
+    from qrules.limits import MAX_SCHEMA_FILES
+
+    for n in range(MAX_SCHEMA_FILES + 2):
+        write(f"chain/s{n}.json", json.dumps({"allOf": [{"$ref": f"s{n + 1}.json"}]}))
+    write(f"chain/s{MAX_SCHEMA_FILES + 2}.json", "{}")
+    ruleset = write("chain/c.qr", 'ruleset c\n  schema "s0.json"\n')
+    with pytest.raises(RulesetError, match=f"more than {MAX_SCHEMA_FILES} schema files"):
+        load_ruleset(ruleset)
