@@ -143,12 +143,15 @@ def _pairs(revisions: tuple[str, ...], since: str | None) -> list[tuple[Any, Any
                 "or qrules diff --git REV for every agreement changed since REV",
             )
         return [(sources.parse(revisions[0]), sources.parse(revisions[1]))]
-    pairs = []
-    for path in sources.changed_since(since, list(revisions)):
-        old = sources.Revision(path, since)
-        exists = sources.show(since, path) is not None
-        pairs.append((old if exists else None, sources.Revision(path) if _present(path) else None))
-    return pairs
+    changed = sources.changed_since(since, list(revisions))
+    then = sources.show_many(since, changed)  # one git process for all of them
+    return [
+        (
+            sources.Revision(path, since) if then[path] is not None else None,
+            sources.Revision(path) if _present(path) else None,
+        )
+        for path in changed
+    ]
 
 
 def _present(path: str) -> bool:

@@ -57,7 +57,10 @@ def compare_revisions(
             f"--for {unknown[0]}: no such party", hint=f"the parties: {', '.join(books)}"
         )
     terms, skipped = party_terms(books)
-    loaded = [(old, new, _load(old, schema), _load(new, schema)) for old, new in pairs]
+    shown = _shown([side for pair in pairs for side in pair if side is not None])
+    loaded = [
+        (old, new, _load(old, schema, shown), _load(new, schema, shown)) for old, new in pairs
+    ]
     agreements = tuple(
         _agreement(old, new, before, after, books, terms, skipped, today)
         for old, new, before, after in loaded
@@ -75,8 +78,30 @@ def compare_revisions(
     )
 
 
-def _load(revision: Revision | None, schema: str | Path | None) -> Document | None:
-    return sources.load(revision, schema) if revision else None
+def _shown(revisions: list[Revision]) -> dict[tuple[str, str], bytes | None]:
+    """The bytes of every git revision named, one ``git cat-file --batch`` per revision."""
+    by_rev: dict[str, list[str]] = {}
+    for revision in revisions:
+        if revision.rev is not None:
+            by_rev.setdefault(revision.rev, []).append(revision.path)
+    return {
+        (rev, path): raw
+        for rev, paths in by_rev.items()
+        for path, raw in sources.show_many(rev, paths).items()
+    }
+
+
+def _load(
+    revision: Revision | None,
+    schema: str | Path | None,
+    shown: dict[tuple[str, str], bytes | None],
+) -> Document | None:
+    if revision is None:
+        return None
+    if revision.rev is None:
+        return sources.load(revision, schema)
+    raw = shown[(revision.rev, revision.path)]
+    return sources.load(revision, schema, raw) if raw is not None else None
 
 
 def _declares(document: Document | None) -> bool:
