@@ -49,20 +49,25 @@ def generate(count: int, folder: Path) -> Path:
 
 
 def run(command: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
-    """Wall seconds, peak memory (max RSS, MiB) and standard error of one whole command."""
-    with tempfile.TemporaryFile() as err:
+    """Wall seconds, peak memory (max RSS, MiB) and standard error of one whole command.
+
+    The peak is measured by GNU time, run from here: a child's own max RSS (``wait4``)
+    starts from its parent's, and this script holds whole reports in memory."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
+        wrapped = [TIME, "-f", "%M", "-o", peak.name, *command] if TIME else command
         started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=_environment()
-        )
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
+        process = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                 env=_environment(), check=False)  # fmt: skip
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode(errors="replace")
+        kib = peak.read().split()[-1] if TIME else "0"
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{text}")
-    return seconds, usage.ru_maxrss / 1024, text
+    return seconds, int(kib) / 1024, text
+
+
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None  # GNU time, for %M
 
 
 def _environment() -> dict[str, str]:

@@ -30,30 +30,38 @@ _READER_COUNTS_BYTES = YamlLoader.__name__ == "CSafeLoader"
 
 
 _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_MEMO_LENGTH = 24  # numbers, dates, booleans are short; long text is mostly unique
 
 
 class _Loader(YamlLoader):
-    """libyaml's safe loader with plain-scalar tag resolution memoised: keys and values
-    repeat across thousands of agreements, and resolving runs regexes in Python."""
+    """libyaml's safe loader with plain-scalar tag resolution cut short: a collection's tag
+    is its kind's (no path resolvers are registered), a scalar whose first character starts
+    no implicit type is text, and the rest, short, is memoised: they repeat across
+    thousands of agreements, and resolving runs regexes in Python. Each answer is the one
+    ``Resolver.resolve`` gives."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        # No path resolvers are registered, so a collection's tag is its kind's default
-        # (what Resolver.resolve returns after finding none): no call into PyYAML's Python.
         if kind is yaml.MappingNode:
             return _MAP_TAG
         if kind is yaml.SequenceNode:
             return _SEQ_TAG
+        if not implicit[0] or value[:1] not in _STARTS:
+            return _STR_TAG
         key = (value, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
             tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-            if len(_RESOLVED) < 50_000:
+            if len(value) <= _MEMO_LENGTH and len(_RESOLVED) < 20_000:
                 _RESOLVED[key] = tag
         return tag
 
 
+_STARTS = frozenset(key for key in YamlLoader.yaml_implicit_resolvers if key is not None)
+assert None not in YamlLoader.yaml_implicit_resolvers  # no resolver for every first character
+
+
 _TAG = "tag:yaml.org,2002:"
-_MAP_TAG, _SEQ_TAG = f"{_TAG}map", f"{_TAG}seq"
+_MAP_TAG, _SEQ_TAG, _STR_TAG = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}str"
 
 
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}

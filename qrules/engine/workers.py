@@ -110,11 +110,11 @@ def batch_collection() -> None:
     """Garbage collection for a process that checks agreements by the thousand: what is
     loaded so far (the compiled rules) is never collected again, and the youngest objects
     less often. Each agreement's nodes and values die by reference counting; the default
-    threshold (700 new objects) ran the collector some twenty times per agreement."""
+    threshold (700 new objects) ran the collector several times per agreement."""
     import gc
 
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(10_000, 20, 100)
 
 
 def cores() -> int:
