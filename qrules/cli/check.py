@@ -14,7 +14,6 @@ from qrules.cli.options import Jobs, Shard
 from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
 from qrules.cli.progress import progress
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
-from qrules.engine.batch import AUTO_MIN_FILES
 from qrules.errors import QrulesError
 from qrules.model.findings import SEVERITIES
 
@@ -107,7 +106,7 @@ def _parse_reports(
     default="auto",
     show_default=True,
     help="Check files in this many processes (1-256). auto: one per core for batches of "
-    f"{AUTO_MIN_FILES} files or more, else one.",
+    "200 files or more, else one.",
 )
 @click.option(
     "--no-cache",

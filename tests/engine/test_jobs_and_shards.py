@@ -142,3 +142,8 @@ def test_quiet_check_on_a_terminal_draws_no_bar(
     run_cli("check", folder, "-r", POLICY, "--quiet", "-j", "1")
     run_cli("check", folder, "-r", POLICY, "-j", "1")
     assert calls == [False, True]
+
+
+def test_the_help_names_the_auto_threshold() -> None:
+    # the help text is written out (importing the engine for it would slow `qrules --help`)
+    assert f"batches of {batch.AUTO_MIN_FILES} files" in run_cli("check", "--help").output
