@@ -18,6 +18,7 @@ from typing import Any
 
 from qrules.cache import cached
 from qrules.document.model import Document, excerpt
+from qrules.document.scalars import yaml12_reading
 from qrules.document.schema_errors import (
     schema_hint,
     schema_message,
@@ -25,7 +26,6 @@ from qrules.document.schema_errors import (
     unknown_keys,
     yaml_reading,
 )
-from qrules.document.strict_yaml import yaml12_reading
 from qrules.model.paths import DocPath, dotted
 from qrules.model.values import Duration, Percent, parse_date, read_untyped, show
 from qrules.resources import schema_path

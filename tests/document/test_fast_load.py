@@ -7,7 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qrules.document.strict_yaml import _construct, _Loader
+from qrules.document.scalars import _construct
+from qrules.document.strict_yaml import _Loader
 
 SAMPLES = [
     "", "~", "null", "Null", "NULL", "true", "True", "yes", "No", "off", "ON", "y", "n", "0",
