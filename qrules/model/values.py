@@ -91,9 +91,11 @@ class Duration:
     def holds(self, op: str, other: Duration) -> bool:
         """``self OP other`` for a comparison operator; Ambiguous where the calendar decides
         (business days against calendar days whose spans overlap)."""
-        if self.business == other.business:
-            mine, theirs = (self.amount, other.amount) if self.business else (self.days, other.days)
-            return bool(_COMPARE[op](_order(mine, theirs)))
+        if not (self.business or other.business):  # the common case, once per comparison
+            mine = self.amount * DAYS_PER_UNIT[self.unit]
+            return bool(_COMPARE[op](_order(mine, other.amount * DAYS_PER_UNIT[other.unit])))
+        if self.business and other.business:
+            return bool(_COMPARE[op](_order(self.amount, other.amount)))
         spans = (*self.bounds(), *other.bounds())
         if _always(op, *spans):
             return True
