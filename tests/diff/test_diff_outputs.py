@@ -47,6 +47,18 @@ def test_the_sarif_is_valid_and_marks_baseline_states() -> None:
     assert {("RL-PARTS", "unchanged"), ("RL-AQL", "new"), ("RL-CONTAINMENT", "absent")} <= states
     weaker = [t["term"] for t in run["properties"]["terms"] if t["direction"] == "weaker"]
     assert weaker == ["RL-CHANGE-NOTICE", "RL-AQL", "RL-RETENTION", "NS-CONTAINMENT"]
+    # ...and each is a result where code scanning annotates the pull request
+    annotations = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["message"]["text"]
+        for r in run["results"]
+        if r["ruleId"] == "weaker"
+    }
+    assert sorted(annotations) == [37, 40, 43, 49]
+    assert annotations[40] == (
+        "Change notification got weaker for us: 90 days → 60 days (prefer → accept): "
+        "now needs the approval of Purchasing Director"
+    )
+    assert "weaker" in {rule["id"] for rule in run["tool"]["driver"]["rules"]}
 
 
 def test_the_memo_puts_weaker_terms_first_in_clause_order() -> None:
