@@ -85,7 +85,18 @@ def _membership(left: Any, right: Any) -> bool:
         return left in right
     if not isinstance(right, list):
         raise EvalError(f"`in` needs a list on its right, got {type_name(right)} {show(right)}")
-    return any(type_name(item) == type_name(left) and item == left for item in right)
+    return any(type_name(item) == type_name(left) and _same(item, left) for item in right)
+
+
+def _same(item: Any, value: Any) -> bool:
+    """Equal; for business days against calendar days, only where the weekday decides
+    nothing (else the finding says so)."""
+    if isinstance(item, Duration) and isinstance(value, Duration):
+        try:
+            return value.holds("==", item)
+        except Ambiguous as error:
+            raise EvalError(str(error)) from None
+    return bool(item == value)
 
 
 def _contains(left: Any, right: Any) -> bool:

@@ -149,3 +149,18 @@ def test_negotiate_compares_business_days_with_business_days_only(write: Write) 
     assert (
         "not analysed: business days and calendar days compare only on a calendar" in mixed.output
     )
+
+
+def test_membership_does_not_guess_either(write: Write) -> None:
+    text = 'ruleset x\n  schema none\n\nrule A "t"\n  ref "x"\n  require audits.notice in [5 business days, 10 business days]\n'
+    rules = load_ruleset(write("r.qr", text))
+
+    def verdict(notice: str) -> list[str]:
+        agreement = write("a.yaml", f"audits:\n  notice: {notice}\n")
+        return [f.message for f in check(rules, agreement, today=TODAY).findings]
+
+    assert verdict("5 business days") == [] and verdict("20 days") == [
+        "t: requires audits.notice in [5 business days, 10 business days]"
+    ]
+    (ambiguous,) = verdict("7 days")
+    assert "depends on the calendar" in ambiguous
