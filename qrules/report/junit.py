@@ -38,6 +38,7 @@ class _Case:
     failing: list[Finding] = field(default_factory=list)
     minor: list[Finding] = field(default_factory=list)
     waived: list[Finding] = field(default_factory=list)
+    known: list[Finding] = field(default_factory=list)  # in the baseline (check --baseline)
 
 
 def _suite(
@@ -60,6 +61,8 @@ def _cases(document: DocumentResult, entries: tuple[RuleEntry, ...], fail_on: st
         case = cases[finding.rule]
         if finding.waived:
             case.waived.append(finding)
+        elif SEVERITY_RANK[finding.severity] >= threshold and finding.baseline == "unchanged":
+            case.known.append(finding)
         elif SEVERITY_RANK[finding.severity] >= threshold:
             case.failing.append(finding)
         else:
@@ -77,11 +80,13 @@ def _testcase(path: str, case: _Case, unreadable: bool) -> ET.Element:
         )
     elif not case.entry.enabled:
         _child(element, "skipped", message=f"disabled by the configuration: {case.entry.override}")
+    elif case.known:
+        _child(element, "skipped", message=f"known: {len(case.known)} in the baseline, unchanged")
     elif case.waived:
         _child(element, "skipped", message=_waived_message(case.waived[0]))
     elif unreadable and case.entry.kind != "builtin":
         _child(element, "skipped", message="not checked: the agreement could not be read")
-    others = case.minor + (case.waived if case.failing else [])
+    others = case.minor + case.known + (case.waived if case.failing else [])
     if others:
         _child(element, "system-out", _lines(path, others))
     return element
@@ -94,6 +99,10 @@ def _properties(document: DocumentResult, report: CheckReport) -> ET.Element:
         "fail-on": report.fail_on,
         "rulesets": rulesets,
     }
+    if document.sha256:
+        values["sha256"] = document.sha256  # which bytes were judged (the evidence)
+    if report.baseline is not None:
+        values["baseline"] = report.baseline
     properties = ET.Element("properties")
     for name, value in values.items():
         ET.SubElement(properties, "property", name=name, value=_clean(value))

@@ -242,3 +242,24 @@ def test_baseline_rev_reads_every_file_in_one_batch_empty_and_missing_ones_too(
     assert found[("empty.yaml", "yaml-syntax")] == "unchanged"  # empty, not missing, then
     assert found[("new.yaml", "QS-AUDIT")] == "new"
     assert found[("a.yaml", "QS-AUDIT")] == "unchanged"
+
+
+def test_junit_skips_what_the_baseline_knows_and_fails_what_is_new(repo: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    create("a.yaml")
+    (repo / "b.yaml").write_text(CONFLICTING, encoding="utf-8")
+    result = run_cli(
+        "check", "a.yaml", "b.yaml", "-r", "policy.qr", "--baseline", ".qrules-baseline.json",
+        "--today", "2026-11-26", "-f", "junit",
+    )  # fmt: skip
+    suites = {s.get("name"): s for s in ET.fromstring(result.output).iter("testsuite")}
+
+    def audit(suite: str) -> list[str]:
+        case = next(c for c in suites[suite].iter("testcase") if c.get("name") == "QS-AUDIT")
+        return [child.tag for child in case]
+
+    assert audit("a.yaml")[0] == "skipped" and audit("b.yaml")[0] == "failure"
+    properties = {p.get("name"): p.get("value") for p in suites["a.yaml"].iter("property")}
+    assert properties["baseline"] == ".qrules-baseline.json"
+    assert len(properties["sha256"]) == 64

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -180,4 +181,5 @@ def test_properties_and_control_characters_stay_valid_xml(
     assert failure is not None
     assert failure.get("message") == "line 1: Name is bell\ufffd<&> <&>"
     properties = {p.get("name"): p.get("value") for p in root.iter("property")}
-    assert properties == {"status": "fail", "fail-on": "error", "rulesets": "t"}
+    sha256 = hashlib.sha256((tmp_path / "a.yaml").read_bytes()).hexdigest()
+    assert properties == {"status": "fail", "fail-on": "error", "rulesets": "t", "sha256": sha256}
