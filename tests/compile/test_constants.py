@@ -151,3 +151,13 @@ def test_lint_knows_the_types_of_definitions(write: Write) -> None:
     bad = 'ruleset b\nlet YEARS = 15\nrule B "t"\n  ref "x"\n  require records.retention >= YEARS\n'
     result = run_cli("lint", str(write("bad.qr", bad)))
     assert "duration compared with number using >=" in result.output
+
+
+def test_lint_warns_of_a_definition_nothing_uses(write: Write) -> None:
+    text = POLICY.replace(
+        "let LONGEST = max(NOTICE, 30 days)\n",
+        'let LONGEST = max(NOTICE, 30 days)\nparam SPARE = 3 "Never read"\n',
+    )
+    output = run_cli("lint", str(write("p.qr", text))).output
+    assert "p.qr:7:1: warning unused-let `param SPARE` is never used" in output
+    assert output.splitlines()[-1] == "1 ruleset files linted: 1 findings"

@@ -31,6 +31,19 @@ class Linter(TypeRules):
         for constant in syntax.constants:
             self.constants[constant.name] = self.expr(constant.value, self.constants)
             self.values[constant.name] = literal_value(constant.value)
+        self._statements(syntax)
+        for constant in syntax.constants:
+            if constant.name not in self.used_anywhere:
+                kind = "param" if constant.param else "let"
+                self.report(
+                    constant.span,
+                    "unused-let",
+                    f"`{kind} {constant.name}` is never used",
+                    "remove it, or use it in a rule, term, message or hint",
+                    "warning",
+                )
+
+    def _statements(self, syntax: ast.RulesetFile) -> None:
         for statement in syntax.statements:
             if isinstance(statement, ast.ScopeStatement):
                 self.expr(statement.condition, dict(self.constants))
@@ -175,6 +188,7 @@ class Linter(TypeRules):
     def _path(self, node: ast.Path, names: dict[str, Type]) -> Type:
         if node.root in names:
             self.used.add(node.root)
+            self.used_anywhere.add(node.root)
             current = names[node.root]
             where = node.root
         elif self.types is None:

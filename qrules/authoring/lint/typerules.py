@@ -50,6 +50,7 @@ class TypeRules:
         self.source, self.text, self.types = source, text, types
         self.findings: list[LintFinding] = []
         self.used: set[str] = set()
+        self.used_anywhere: set[str] = set()  # names used by any statement
         self.constants: dict[str, Type] = {}  # the ruleset's top-level lets and params
         self.values: dict[str, Any] = {}  # ... and the values of those written out
 
