@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import given_file, run_options
+from qrules.cli.choices import config_options, given_file, run_options
 from qrules.cli.options import Jobs, Shard
 from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
 from qrules.cli.progress import progress
@@ -78,13 +78,7 @@ def _parse_reports(
     "else error.",
 )
 @run_options
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Use this configuration file instead of the nearest .qrules.yaml.",
-)
-@click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")
+@config_options
 @click.option(
     "--agreements-only",
     is_flag=True,

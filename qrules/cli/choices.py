@@ -63,6 +63,17 @@ def param_option(command: F) -> F:
     )(command)
 
 
+def config_options(command: F) -> F:
+    """``--config FILE`` and ``--no-config``: which ``.qrules.yaml``, if any, to read."""
+    command = click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")(command)
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True),
+        help="Use this configuration file instead of the nearest .qrules.yaml.",
+    )(command)
+
+
 def run_options(command: F) -> F:
     """``--schema`` and ``--param``."""
     return schema_option(param_option(command))

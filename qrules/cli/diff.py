@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from qrules.cli.check import check_targets
+from qrules.cli.choices import config_options
 from qrules.cli.negotiate import parties_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
@@ -194,13 +195,7 @@ def baseline() -> None:
     help="Where to write the baseline (a JSON report), atomically.",
 )
 @click.option("--schema", metavar="auto|none|FILE", help="As for qrules check.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Use this configuration file instead of the nearest .qrules.yaml.",
-)
-@click.option("--no-config", is_flag=True, help="Use no .qrules.yaml.")
+@config_options
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
