@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import run_choices, run_options
+from qrules.cli.choices import format_option, run_choices, run_options, today_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import QrulesError
@@ -18,26 +18,16 @@ FORMATS = ("text", "json")
 
 @click.command("test")
 @click.argument("rulesets", nargs=-1)
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Check date for tests without a `# today:` line (default: the real date).",
-)
+@today_option("Check date for tests without a `# today:` line (default: the real date).")
 @click.option(
     "--require-coverage",
     is_flag=True,
     help="Fail when a rule has no test that makes it fire, or a tier of a term (prefer "
     "tiers too) decides in no test.",
 )
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(["text", "json", "junit"]),
-    default="text",
-    show_default=True,
-    help="text: a dot per test and each failure; json; junit: JUnit XML for CI test views.",
+@format_option(
+    ["text", "json", "junit"],
+    "text: a dot per test and each failure; json; junit: JUnit XML for CI test views.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the results to this file."
@@ -92,14 +82,9 @@ def test_command(
 
 @click.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: file:line:col: severity check message; json: for tools.",
+@format_option(
+    FORMATS,
+    "text: file:line:col: severity check message; json: for tools.",
 )
 @run_options
 @exits

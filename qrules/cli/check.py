@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import config_options, given_file, run_options
+from qrules.cli.choices import config_options, format_option, given_file, run_options, today_option
 from qrules.cli.options import Jobs, Shard
 from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
 from qrules.cli.progress import progress
@@ -44,14 +44,9 @@ def _parse_reports(
     help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
     "Default: the configuration's rulesets, else iso9001.",
 )
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(REPORT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Format of the report on standard output (or in --output). markdown is the review "
+@format_option(
+    REPORT_FORMATS,
+    "Format of the report on standard output (or in --output). markdown is the review "
     "memo, html the same as one page; coverage is the clause coverage matrix in Markdown, "
     "coverage-json the same as JSON.",
 )
@@ -87,12 +82,7 @@ def _parse_reports(
     "pass every YAML, JSON and Markdown file. If no file is left, this is said on standard "
     "error, the reports are written empty (0 agreements) and the exit code is 0.",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Check as of this date (waiver expiry, today()); default: the real date.",
-)
+@today_option("Check as of this date (waiver expiry, today()); default: the real date.")
 @click.option(
     "--jobs",
     "-j",

@@ -74,6 +74,26 @@ def config_options(command: F) -> F:
     )(command)
 
 
+def today_option(help: str) -> Callable[[F], F]:
+    """``--today YYYY-MM-DD``: the date a command judges by; each command says what for."""
+    return click.option(
+        "--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help=help
+    )
+
+
+def format_option(choices: Sequence[str], help: str) -> Callable[[F], F]:
+    """``--format/-f``: one of the command's formats, text by default."""
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 def run_options(command: F) -> F:
     """``--schema`` and ``--param``."""
     return schema_option(param_option(command))

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from qrules.cli.check import check_targets
-from qrules.cli.choices import config_options
+from qrules.cli.choices import config_options, format_option, today_option
 from qrules.cli.negotiate import parties_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
@@ -44,14 +44,9 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
     callback=parties_option,
     help="Another party and the ruleset of its positions (its terms). Repeatable.",
 )
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(DIFF_FORMATS),
-    default="text",
-    show_default=True,
-    help="text, json, sarif (findings with baselineState new/unchanged/absent), or the "
+@format_option(
+    DIFF_FORMATS,
+    "text, json, sarif (findings with baselineState new/unchanged/absent), or the "
     "redline memo as markdown or one html page.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to this file.")
@@ -72,12 +67,7 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
     "terms of --ruleset). Repeatable. Default: every party.",
 )
 @click.option("--schema", metavar="auto|none|FILE", help="As for qrules check.")
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Check both revisions as of this date (waiver expiry); default: the real date.",
-)
+@today_option("Check both revisions as of this date (waiver expiry); default: the real date.")
 @exits
 def diff(
     revisions: tuple[str, ...],
@@ -196,12 +186,7 @@ def baseline() -> None:
 )
 @click.option("--schema", metavar="auto|none|FILE", help="As for qrules check.")
 @config_options
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Check as of this date; default: the real date.",
-)
+@today_option("Check as of this date; default: the real date.")
 @exits
 def create(
     paths: tuple[str, ...],

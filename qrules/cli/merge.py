@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from qrules.cli.choices import format_option
 from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.model.findings import SEVERITIES, RuleEntry
@@ -11,14 +12,9 @@ from qrules.model.findings import SEVERITIES, RuleEntry
 
 @click.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(REPORT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Format of the merged report.",
+@format_option(
+    REPORT_FORMATS,
+    "Format of the merged report.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here, atomically.")
 @click.option(

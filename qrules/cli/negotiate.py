@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import run_choices, run_options
+from qrules.cli.choices import format_option, run_choices, run_options
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.compile import CompiledTerm
@@ -47,14 +47,9 @@ def parties_option(
     metavar="NAME|PATH",
     help="Hard constraints every party must meet (e.g. iso9001, a regulator's rules).",
 )
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown", "html"]),
-    default="text",
-    show_default=True,
-    help="text for the terminal; json for tools; markdown a memo per field; html one page "
+@format_option(
+    ["text", "json", "markdown", "html"],
+    "text for the terminal; json for tools; markdown a memo per field; html one page "
     "with a band chart per ordered field.",
 )
 @click.option(
