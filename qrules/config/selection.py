@@ -54,9 +54,16 @@ def _found(file: str, config: Config | None, agreements_only: bool) -> bool:
 
 def is_rule_test(file: str | Path) -> bool:
     """Whether a file is under the ``tests/`` folder of a ruleset (a folder of ``.qr``)."""
+    # Resolved once per folder, not per file: a batch holds thousands of files per folder.
+    real = os.path.realpath(file) if os.path.islink(file) else os.path.abspath(file)
+    return _in_rule_tests(os.path.dirname(real))
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_rule_tests(folder: str) -> bool:
+    resolved = Path(folder).resolve()
     return any(
-        folder.name == "tests" and _holds_rulesets(folder.parent)
-        for folder in Path(file).resolve().parents
+        f.name == "tests" and _holds_rulesets(f.parent) for f in (resolved, *resolved.parents)
     )
 
 
