@@ -95,13 +95,22 @@ def cheapest(
     term: TermAnalysis, weights: dict[str, dict[str, float]] | None = None
 ) -> Concession | None:
     order = list(term.positions)
-    if weights and not all(party in weights for party in term.positions):
-        weights = None  # points of different scales do not compare: weigh all alike
+    weights = comparable_weights(term, weights)
 
     def price(c: Concession) -> tuple[float, float, int]:
         return c.cost(party_weight(weights, term, c.party)), c.move, order.index(c.party)
 
     return min(term.concessions, key=price, default=None)
+
+
+def comparable_weights(
+    term: TermAnalysis, weights: dict[str, dict[str, float]] | None
+) -> dict[str, dict[str, float]] | None:
+    """The weights, when every party of the field has some; else None: points of parties
+    with and without weights do not compare, so every party is then weighed alike."""
+    if weights and all(party in weights for party in term.positions):
+        return weights
+    return None
 
 
 def party_weight(

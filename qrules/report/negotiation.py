@@ -17,6 +17,7 @@ from qrules.negotiate.analysis import (
     DraftValue,
     TermAnalysis,
     cheapest,
+    comparable_weights,
     party_weight,
 )
 from qrules.negotiate.packages import packages, trades
@@ -83,7 +84,8 @@ def _draft_json(draft: DraftValue | None) -> dict[str, Any] | None:
 def _concession_json(
     term: TermAnalysis, c: Concession, weights: dict[str, dict[str, float]] | None
 ) -> dict[str, Any]:
-    cost = round(c.cost(party_weight(weights, term, c.party)), 4) if weights else None
+    usable = comparable_weights(term, weights)
+    cost = round(c.cost(party_weight(usable, term, c.party)), 4) if usable else None
     return {
         "party": c.party,
         "bound": written(c.bound),
@@ -243,8 +245,8 @@ def _why_cheapest(
     term: TermAnalysis, chosen: Concession, weights: dict[str, dict[str, float]] | None
 ) -> str:
     others = [c for c in term.concessions if c != chosen]
-    weighed = bool(weights) and all(p in (weights or {}) for p in term.positions)
-    if weighed:
+    weights = comparable_weights(term, weights)
+    if weights:
         costs = {c.party: c.cost(party_weight(weights, term, c.party)) for c in term.concessions}
         if any(costs[c.party] != costs[chosen.party] for c in others):
             rest = ", ".join(f"{c.party} {costs[c.party]:g}" for c in others)
