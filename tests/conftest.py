@@ -30,9 +30,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """One fresh qrules cache for the session (subprocesses inherit it): tests never
     depend on what an earlier run left in the user's cache."""
     import os
+    import shutil
     import tempfile
 
-    os.environ["QRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="qrules-cache-")
+    cache = tempfile.mkdtemp(prefix="qrules-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
+    os.environ["QRULES_CACHE_DIR"] = cache
     # Reports record when they were made; pinned, so that goldens are the same bytes every
     # run (tests/report/test_evidence.py checks the unpinned clock).
     os.environ["SOURCE_DATE_EPOCH"] = "1795651200"  # 2026-11-26T00:00:00Z
