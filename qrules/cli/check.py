@@ -353,14 +353,27 @@ def check_targets(output: str | None, reports: list[tuple[str, str]]) -> dict[st
 
 
 def _refuse_inputs(targets: dict[str, str], files: list[str]) -> None:
-    """A report written over an agreement it checks would destroy the agreement."""
+    """A report written over an agreement it checks would destroy the agreement. Compared
+    as files (device and inode: links and hard links too), and only with reports that
+    exist already: a new file cannot be one of the agreements."""
     import os
 
     from qrules.fileio import cannot_write
 
+    existing: dict[tuple[int, int], str] = {}
+    for real, target in targets.items():
+        with contextlib.suppress(OSError):
+            status = os.stat(real)
+            existing[status.st_dev, status.st_ino] = target
+    if not existing:
+        return
     for file in files:
-        target = targets.get(os.path.realpath(file))
-        if target is not None:
+        try:
+            status = os.stat(file)
+        except OSError:
+            continue  # the check says why it cannot read it
+        overwritten = existing.get((status.st_dev, status.st_ino))
+        if overwritten is not None:
             raise cannot_write(
-                target, f"it is the agreement {file}", hint="write the report to another file"
+                overwritten, f"it is the agreement {file}", hint="write the report to another file"
             )

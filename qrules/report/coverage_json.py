@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from qrules.model.findings import CheckReport
+from qrules.report import json_text
 from qrules.report.coverage import as_data
 
 
@@ -12,4 +11,4 @@ def render(report: CheckReport) -> str:
     data = as_data(report)
     if report.evidence is not None:
         data["evidence"] = report.evidence.to_json()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(data) + "\n"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from qrules.model.diff import AgreementDiff, DiffReport
+from qrules.report import json_text
 
 
 def as_data(report: DiffReport) -> dict[str, Any]:
@@ -35,4 +35,4 @@ def _agreement(a: AgreementDiff) -> dict[str, Any]:
 
 
 def render(report: DiffReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(as_data(report)) + "\n"

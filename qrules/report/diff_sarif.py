@@ -6,13 +6,12 @@ where it weakened a term; every term move is in the run's properties."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, replace
 from typing import Any
 
 from qrules.model.diff import FIXED, DiffReport, TermMove
 from qrules.model.findings import CheckReport, DocumentResult, Finding
-from qrules.report import sarif
+from qrules.report import json_text, sarif
 
 WEAKER_RULE = "weaker"
 
@@ -22,7 +21,7 @@ def render(report: DiffReport) -> str:
     data["runs"][0]["properties"]["terms"] = [
         {**asdict(t), "refs": list(t.refs)} for a in report.agreements for t in a.terms
     ]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(data) + "\n"
 
 
 def as_check_report(report: DiffReport) -> CheckReport:

@@ -3,10 +3,10 @@ rules judged which bytes) and, with ``passes``, the rules each agreement passed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from qrules.model.findings import CheckReport, DocumentResult
+from qrules.report import json_text
 
 
 def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
@@ -42,4 +42,4 @@ def document_data(
 
 
 def render(report: CheckReport, *, passes: bool = False) -> str:
-    return json.dumps(as_data(report, passes=passes), indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(as_data(report, passes=passes)) + "\n"

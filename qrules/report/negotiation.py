@@ -4,7 +4,6 @@ JSON document (``docs/negotiate.md``). Values are written as agreements write th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +22,7 @@ from qrules.negotiate.analysis import (
 from qrules.negotiate.packages import packages, trades
 from qrules.negotiate.positions import Position
 from qrules.negotiate.regions import Interval, Region, Values
+from qrules.report import json_text
 
 
 def written(value: Any) -> Any:
@@ -181,7 +181,7 @@ def render_json(
     }
     if evidence is not None:
         document["evidence"] = evidence.to_json()
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"
 
 
 def deadlocks_first(terms: tuple[TermAnalysis, ...]) -> list[TermAnalysis]:

@@ -11,12 +11,12 @@ file and is not duplicated across uploads.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from qrules.model.findings import CheckReport, Finding, Related, RuleEntry
+from qrules.report import json_text
 from qrules.report.markdown import escape
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,7 +25,7 @@ SRCROOT = "%SRCROOT%"
 
 
 def render(report: CheckReport, *, root: str | Path | None = None) -> str:
-    return json.dumps(as_data(report, root), indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(as_data(report, root)) + "\n"
 
 
 def as_data(report: CheckReport, root: str | Path | None = None) -> dict[str, Any]:

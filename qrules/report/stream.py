@@ -19,7 +19,7 @@ from typing import Any, Protocol, TextIO
 from qrules.fileio import open_atomic
 from qrules.model.findings import CheckReport, DocumentResult, Tally
 from qrules.report import json as json_report
-from qrules.report import jsonl, statistics, text
+from qrules.report import json_text, jsonl, statistics, text
 
 STREAMED = ("text", "json", "jsonl")
 
@@ -70,8 +70,7 @@ class _Writer:
             self.spool.writelines(f"{line}\n" for line in lines)
         elif form == "json" and self.spool is not None:
             data = json_report.document_data(self.head, document, self.output.passes)
-            entry = json.dumps(data, indent=2, ensure_ascii=False)
-            self.spool.write(("" if self.first else ",\n") + _indented(entry))
+            self.spool.write(("    " if self.first else ",\n    ") + json_text.dumps(data, 2))
             self.first = False
         else:
             self.kept.append(document)
@@ -118,13 +117,9 @@ def _around_documents(report: CheckReport, passes: bool) -> tuple[str, str]:
     writes it (the documents themselves are spooled)."""
     data = json_report.as_data(report, passes=passes)
     data["documents"] = _PLACE
-    whole = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    whole = json_text.dumps(data) + "\n"
     head, tail = whole.split(json.dumps(_PLACE))
     return head, tail
-
-
-def _indented(entry: str) -> str:
-    return "\n".join(f"    {line}" for line in entry.split("\n"))
 
 
 class Reports:

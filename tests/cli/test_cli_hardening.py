@@ -124,7 +124,8 @@ def test_sample_svg_that_cannot_be_written(repo: Path) -> None:
 def test_report_over_an_input_agreement_is_refused(repo: Path) -> None:
     original = (repo / "a.yaml").read_bytes()
     (repo / "link.json").symlink_to("a.yaml")
-    for target in ("a.yaml", "./a.yaml", str(repo / "a.yaml"), "link.json"):
+    os.link(repo / "a.yaml", repo / "hard.json")  # the same file under another name
+    for target in ("a.yaml", "./a.yaml", str(repo / "a.yaml"), "link.json", "hard.json"):
         result = invoke("check", "a.yaml", "-f", "json", "-o", target)
         assert_cannot_write(result, target)
         assert "it is the agreement a.yaml" in result.stderr

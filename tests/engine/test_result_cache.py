@@ -171,3 +171,25 @@ def test_params_and_schema_are_part_of_the_key(tmp_path: Path) -> None:
         )
     }
     assert len(runs) == 4
+
+
+def test_which_rules_applied_comes_back_from_the_cache(tmp_path: Path, loads: list[str]) -> None:
+    """The cache keeps only the positions of the rules that did not apply; the rules each
+    agreement passed (``--show-passes``) read back the same, whichever applied."""
+    rules = tmp_path / "guarded.qr"
+    rules.write_text(
+        'ruleset guarded "Guarded rules"\n'
+        'rule G1 "Major AQL stated"\n  require exists(quality.aql.major)\n'
+        'rule G2 "Suppliers state a containment time"\n'
+        "  when exists(parties)\n  require exists(nonconformance.containment)\n"
+        'rule G3 "Critical AQL is zero where stated"\n'
+        "  when exists(quality.aql.critical)\n  require quality.aql.critical == 0\n",
+        encoding="utf-8",
+    )
+    root = repository(tmp_path, len(SOURCES), rules=str(rules))
+    first = check(root, "--show-passes")
+    passed = {tuple(d.get("passed", ())) for d in json.loads(first)["documents"]}
+    assert len(passed) > 1  # the guards left different rules applied in different files
+    loads.clear()
+    assert check(root, "--show-passes") == first
+    assert loads == []
