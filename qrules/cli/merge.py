@@ -23,8 +23,8 @@ from qrules.model.findings import SEVERITIES, RuleEntry
     "rulesets",
     multiple=True,
     metavar="NAME|PATH",
-    help="The rulesets the shards were checked with: the merged report then describes "
-    "every rule (SARIF rules, JUnit testcases), not only those that fired.",
+    help="The rulesets the shards were checked with, for reports of an older qrules "
+    "that do not describe their rules (SARIF rules, JUnit testcases).",
 )
 @click.option(
     "--fail-on",
@@ -57,13 +57,27 @@ def merge(
     """
     from qrules.report.merge import merge_reports
 
-    entries: tuple[RuleEntry, ...] = ()
+    entries: tuple[RuleEntry, ...] | None = None
     if rulesets:
         from qrules.engine.catalogue import catalogue
         from qrules.ruleset import load_ruleset
 
         entries = catalogue(load_ruleset(*rulesets))
-    report = merge_reports(list(reports), fail_on, entries)
+    report, passes = merge_reports(list(reports), fail_on, entries)
+    if not passes:
+        _without_passes(output_format)
     colour = output is None and is_tty()
     emit(render(report, output_format, colour=colour, audience=audience), output)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _without_passes(output_format: str) -> None:
+    """Clause coverage needs the rules that applied to each agreement, which only shards
+    written with --show-passes record: refuse a coverage report, warn on a memo without it."""
+    remedy = "write the shards with `qrules check --shard I/N -f json --show-passes`"
+    if output_format.startswith("coverage"):
+        raise click.UsageError(
+            f"clause coverage needs the rules that applied to each agreement: {remedy}"
+        )
+    if output_format in ("markdown", "html"):
+        click.echo(f"qrules merge: the memo has no clause coverage; {remedy}", err=True)

@@ -1,11 +1,14 @@
 """The stable JSON contract of DESIGN.md: one object per run, with its evidence (which
-rules judged which bytes) and, with ``passes``, the rules each agreement passed."""
+rules judged which bytes), the rules that ran and, with ``passes``, the rules each agreement
+passed. It holds the whole result (each agreement's identity, each finding's value and
+related places): ``qrules merge`` renders shards' JSON reports as ``check`` would."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from qrules.model.findings import CheckReport, DocumentResult
+from qrules.model.serial import finding_to_data, identity_data, rule_to_data
 from qrules.report import json_text
 
 
@@ -23,6 +26,8 @@ def as_data(report: CheckReport, *, passes: bool = False) -> dict[str, Any]:
         }
     if report.evidence is not None:
         data["evidence"] = report.evidence.to_json()
+    if report.rules:
+        data["rules"] = [rule_to_data(rule) for rule in report.rules]
     return data
 
 
@@ -33,11 +38,14 @@ def document_data(
     data: dict[str, Any] = {
         "path": document.path,
         "status": document.status(report.fail_on),
-        "findings": [finding.to_json() for finding in document.findings],
+        "findings": [finding_to_data(finding) for finding in document.findings],
         "sha256": document.sha256,
     }
+    if document.identity is not None:
+        data["identity"] = identity_data(document.identity)
     if passes:
-        data["passed"] = list(document.passed())
+        # null: the agreement could not be read, so no rule applied or passed
+        data["passed"] = None if document.applied is None else list(document.passed())
     return data
 
 

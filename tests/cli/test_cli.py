@@ -99,7 +99,7 @@ def json_report(*args: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_contract() -> None:
     report = json_report(str(QUICKSTART), "-r", POLICY)
-    assert list(report) == ["qrules", "rulesets", "summary", "documents", "evidence"]
+    assert list(report) == ["qrules", "rulesets", "summary", "documents", "evidence", "rules"]
     assert report["rulesets"] == [{"name": "quickstart", "version": "1.0", "rules": 6}]
     assert report["summary"] == {
         "documents": 3,
@@ -129,7 +129,23 @@ def test_json_contract() -> None:
         "approval": None,
         "hint": "Add `audits: {right_to_audit: true, notice: 10 days}`",
         "waived": False,
+        "value": "false",  # the value the rule judged, as messages show it
     }
+    # what the agreement says it is, for reports built from this one (`qrules merge`)
+    assert report["documents"][1]["identity"] == {
+        "id": "SQA-2027-031",
+        "title": "Supplier Quality Agreement — PA66 GF30 resin",
+        "revision": "0.3",
+        "status": "draft",
+        "type": "supplier-quality",
+        "effective": "2027-04-01",
+        "term": None,
+        "parties": [
+            {"name": "Brennwald Antriebstechnik GmbH", "role": "customer"},
+            {"name": "Tallgrass Polymers Ltd.", "role": "supplier"},
+        ],
+    }
+    assert [rule["id"] for rule in report["rules"]][:2] == ["QS-AUDIT", "QS-CHANGE-NOTICE"]
     aql = next(f for f in report["documents"][1]["findings"] if f["rule"] == "QS-AQL")
     assert (aql["severity"], aql["tier"], aql["approval"]) == ("note", "accept", "Quality Director")
 

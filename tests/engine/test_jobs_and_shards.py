@@ -67,9 +67,33 @@ def test_shards_split_the_files_and_merge_into_the_whole_report(tmp_path: Path) 
     merged = run_cli("merge", *parts, "-f", "json")
     assert merged.exit_code == 1
     assert json.loads(merged.output) == whole
-    sarif = run_cli("merge", *parts, "-f", "sarif", "-r", POLICY)
+    sarif = run_cli("merge", *parts, "-f", "sarif")  # the reports describe their rules
     rules = json.loads(sarif.output)["runs"][0]["tool"]["driver"]["rules"]
     assert "QS-CHANGE-NOTICE" in {rule["id"] for rule in rules}
+    coverage = run_cli("merge", *parts, "-f", "coverage")
+    assert coverage.exit_code == 2 and "--show-passes" in coverage.output
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["text", "json", "jsonl", "sarif", "junit", "markdown", "html", "coverage", "coverage-json"],
+)
+def test_merged_shards_are_the_report_of_the_whole_batch(tmp_path: Path, form: str) -> None:
+    """Shards written with --show-passes hold every result whole: their merge, in any
+    format, is byte for byte the report one `check` of the batch writes (the batch has
+    clean, failing, waived and unreadable agreements)."""
+    folder = str(make_batch(tmp_path / "b", 2 * len(SOURCES)))
+    common = (folder, "-r", POLICY, *TODAY, "--no-cache")
+    parts = []
+    for index in (1, 2):
+        target = str(tmp_path / f"shard{index}.json")
+        run_cli("check", *common, "-f", "json", "--show-passes", "--shard", f"{index}/2",
+                "-o", target)  # fmt: skip
+        parts.append(target)
+    whole = run_cli("check", *common, "-f", form)
+    merged = run_cli("merge", *parts, "-f", form)
+    assert whole.exit_code == merged.exit_code == 1
+    assert merged.stdout == whole.stdout
 
 
 def test_a_file_stays_in_its_shard_when_others_come(tmp_path: Path) -> None:
