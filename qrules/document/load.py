@@ -1,5 +1,7 @@
 """One agreement file, read → composed → built → validated; never raises for a bad one:
-whatever is wrong is a finding of that document, so a batch goes on past it.
+whatever is wrong is a finding of that document, so a batch goes on past it. YAML in the
+common subset is read by ``fast_yaml`` to the same values and marks; the rest, and every
+text with a problem, by ``strict_yaml``.
 """
 
 from __future__ import annotations
@@ -7,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qrules.document.fast_yaml import fast_load
 from qrules.document.model import Document
 from qrules.document.read import front_matter, read_text
 from qrules.document.strict_yaml import Builder, compose
@@ -31,22 +34,36 @@ def load_document(
 
 
 def parse_document(text: str, document: Document, schema: str | Path | None = "auto") -> Document:
+    loaded = None if document.path.endswith(".json") else fast_load(text)
+    if loaded is not None:
+        document.data = loaded.data
+        document.locations.update(loaded.locations)
+        document.written_as.update(loaded.written_as)
+        document.ambiguous.update(loaded.ambiguous)
+    elif not _strict_load(text, document):
+        return document
+    validate(document, choose_schema(document, schema))
+    return document
+
+
+def _strict_load(text: str, document: Document) -> bool:
+    """Compose with libyaml (or read JSON) and build; False where the document has no
+    mapping of fields, with the reason recorded."""
     root = compose(text, document)
     if root is None:
-        return document
+        return False
     builder = Builder(document)
     document.locations[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
     data = builder.build(root, (), 0)
     if builder.aborted:
-        return document
+        return False
     if not isinstance(data, dict):
         document.problem(
             "yaml-syntax", f"{document.a_kind} is a mapping of fields, not a {_kind(data)}"
         )
-        return document
+        return False
     document.data = data
-    validate(document, choose_schema(document, schema))
-    return document
+    return True
 
 
 def _kind(value: Any) -> str:

@@ -15,7 +15,14 @@ import yaml
 
 from qrules.document.json_nodes import JsonError, compose_json, json_location
 from qrules.document.model import Document
-from qrules.document.scalars import is_yaml11_only, retyped, scalar_value
+from qrules.document.scalars import (
+    AMBIGUOUS,
+    SCALAR_TAGS,
+    STR_TAG,
+    TAG,
+    plain_tag,
+    read_scalar,
+)
 from qrules.limits import COMPOSE_UNCHECKED_NESTING, MAX_DEPTH, MAX_VALUES
 from qrules.model.paths import DocPath, Location
 
@@ -28,46 +35,24 @@ except ImportError:  # pragma: no cover - libyaml missing: slower, same results
 _READER_COUNTS_BYTES = YamlLoader.__name__ == "CSafeLoader"
 
 
-_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
-_MEMO_LENGTH = 24  # numbers, dates, booleans are short; long text is mostly unique
-
-
 class _Loader(YamlLoader):
-    """libyaml's safe loader with plain-scalar tag resolution cut short: a collection's tag
-    is its kind's (no path resolvers are registered), a scalar whose first character starts
-    no implicit type is text, and the rest, short, is memoised: they repeat across
-    thousands of agreements, and resolving runs regexes in Python. Each answer is the one
-    ``Resolver.resolve`` gives."""
+    """libyaml's safe loader with tag resolution cut short: a collection's tag is its
+    kind's (no path resolvers are registered), a plain scalar's is ``plain_tag``'s, a
+    quoted one is text. Each answer is the one ``Resolver.resolve`` gives."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.MappingNode:
             return _MAP_TAG
         if kind is yaml.SequenceNode:
             return _SEQ_TAG
-        if not implicit[0] or value[:1] not in _STARTS:
-            return _STR_TAG
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-            if len(value) <= _MEMO_LENGTH and len(_RESOLVED) < 20_000:
-                _RESOLVED[key] = tag
-        return tag
+        return plain_tag(value) if implicit[0] else STR_TAG
 
 
-_STARTS = frozenset(key for key in YamlLoader.yaml_implicit_resolvers if key is not None)
-assert None not in YamlLoader.yaml_implicit_resolvers  # no resolver for every first character
+_MAP_TAG, _SEQ_TAG = f"{TAG}map", f"{TAG}seq"
 
 
-_TAG = "tag:yaml.org,2002:"
-_MAP_TAG, _SEQ_TAG, _STR_TAG = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}str"
-
-
-_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
-
-
-_NODE_KINDS = {f"{_TAG}map": yaml.MappingNode, f"{_TAG}seq": yaml.SequenceNode} | {
-    tag: yaml.ScalarNode for tag in _SCALAR_TAGS
+_NODE_KINDS = {_MAP_TAG: yaml.MappingNode, _SEQ_TAG: yaml.SequenceNode} | {
+    tag: yaml.ScalarNode for tag in SCALAR_TAGS
 }
 
 
@@ -253,7 +238,7 @@ class Builder:
         return result
 
     def _key(self, node: yaml.Node) -> str | None:
-        if node.tag == f"{_TAG}merge":
+        if node.tag == f"{TAG}merge":
             self.document.problem(
                 "yaml-tag",
                 f"merge keys (`<<`) are not allowed in {self.document.a_kind}; "
@@ -268,7 +253,7 @@ class Builder:
                 at=_place(node),
             )
             return None
-        if node.tag not in _SCALAR_TAGS:
+        if node.tag not in SCALAR_TAGS:
             self._bad_tag(node, ())
             return None
         return str(node.value)
@@ -282,11 +267,7 @@ class Builder:
         return items
 
     def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
-        # Dates stay text until the schema says a field is a date: JSON has no dates, and
-        # the schema sees the agreement as an editor would.
-        if node.tag in (f"{_TAG}str", f"{_TAG}timestamp"):
-            return node.value
-        value, problem = scalar_value(node)
+        value, problem, flags = read_scalar(node.tag, node.value, not node.style)
         if problem:
             rule, message = problem
             if rule == "yaml-limits":
@@ -294,15 +275,15 @@ class Builder:
             self.document.dropped.add(path)
             self.document.problem(rule, message, at=_place(node))
             return None
-        if not node.style and retyped(node.value, value):
+        if flags:
             self.document.written_as[path] = node.value
-            if is_yaml11_only(node.value, value):
+            if flags & AMBIGUOUS:
                 self.document.ambiguous.add(path)
         return value
 
     def _bad_tag(self, node: yaml.Node, path: DocPath) -> None:
         self.document.dropped.add(path)
-        tag = node.tag.replace(_TAG, "!!")
+        tag = node.tag.replace(TAG, "!!")
         if node.tag in _NODE_KINDS:
             kind = _KIND_NAMES.get(type(node), "a single value")
             message = f"the tag {tag} cannot mark {kind}"

@@ -1,0 +1,315 @@
+"""The common subset of block YAML → values and marks in one pass over the lines, without
+libyaml's node tree: block mappings and lists (``- key: value`` items too), plain scalars
+on one line or folded over more, one-line quoted scalars, one-line flow lists of plain
+scalars, ``[]`` and ``{}``, plain or quoted keys, comments and blank lines.
+
+Composing with libyaml makes a node and two marks per value, as Python objects, before any
+value exists; most agreements are written in this subset, and one compiled line pattern
+reads them about three times faster. Anything outside the subset or doubtful in it (tabs,
+other flow collections, anchors, tags, block scalars, document markers, escapes, duplicate
+keys, odd indentation, a folded line that could be read two ways, a value the strict path
+refuses, nesting near its limit) makes :func:`fast_load` give up (None), and the strict
+path (``strict_yaml``) loads the text and words every problem. Where it does not give up,
+its values, marks and typing notes are the strict path's, exactly:
+``tests/document/test_fast_yaml.py`` compares the two on every YAML file of the
+repository, generated workload agreements, and generated and mutated text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from qrules.document.scalars import AMBIGUOUS, SCALAR_TAGS, STARTS, plain_tag, read_scalar
+from qrules.limits import MAX_DEPTH, MAX_VALUES
+from qrules.model.paths import DocPath, Location
+
+
+class Loaded(NamedTuple):
+    """What the strict path records for a document it loads without problems."""
+
+    data: dict[str, Any]
+    locations: dict[DocPath, Location]
+    written_as: dict[DocPath, str]
+    ambiguous: set[DocPath]
+
+
+# Characters libyaml rejects, reads as line breaks (\r, NEL, LS, PS), as a byte order mark
+# or as indentation (tab). Columns need no care for the rest: libyaml counts them in
+# characters, as Python does, and every mark recorded here follows only spaces and `- `.
+_DOUBTFUL = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+# The rest of a plain scalar on one line, as block context reads it: up to `: `, ` #` or
+# the end of the line, without trailing spaces. Runs of ordinary characters are matched as
+# runs: a loop per character costs more than the rest of the line's work.
+_BODY = r"[^\n:\#]*(?:(?::(?=[^\ \n])|(?<!\ )\#)[^\n:\#]*)*(?<!\ )"
+# What cannot start a key: an indicator, a space, or `<`, `=` (the merge key and `=` have
+# tags the strict path refuses; a test checks this against PyYAML's resolvers).
+KEY_NOT_FIRST = "\x00-\x20\\-?:,\\[\\]{}#&*!|>'\"%@`<="
+_KEY = rf"[^{KEY_NOT_FIRST}]{_BODY}"
+# A plain value may also start with `-` before a non-space, or with `<`, `=`.
+_PLAIN = rf"""(?:[^\x00-\x20\-?:,\[\]{{}}\#&*!|>'"%@`]|-(?=[^\ \n])){_BODY}"""
+_QUOTED_KEY = r"'[^'\n]*(?:''[^'\n]*)*'|\"[^\"\\\n]*\""
+_QUOTED = rf"{_QUOTED_KEY}|\{{\}}"
+# A flow list on one line, of plain scalars only (`[material, process, site]`).
+_FLOW = r"\[[^\n\[\]{}]*\]"
+_FLOW_ITEM = re.compile(r"""(?:[^\x00-\x20\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ ]))[^\n:#,\[\]{}]*""")
+
+# One line: indentation, `- `, a plain or quoted `key:` and the spaces after it, a value
+# on the line, a comment; else `bad`.
+_LINE = re.compile(
+    rf"""(\ *)
+    (?:
+        (-\ +)?
+        (?:(?:({_KEY})|({_QUOTED_KEY})):(?=[\ \n])(\ *))?
+        (?:({_PLAIN})|({_QUOTED})|({_FLOW}))?
+        \ *(?:(?<![^\ \n])(\#)[^\n]*)?
+      | ([^\n]+)
+    )\n""",
+    re.VERBOSE,
+)
+
+# A line adds at most two values (`- key: value`), and a flow list one more per comma.
+_MAX_LINES = (MAX_VALUES - 1) // 2
+_MAX_NESTING = MAX_DEPTH - 2
+_MAX_KEY = 128  # libyaml refuses a key of 1,024 characters or more
+_MEMO_LENGTH = 24
+_MEMO_SIZE = 20_000
+_REFUSED = (None, -1)  # a plain scalar the strict path refuses
+
+_typed_memo: dict[str, tuple[Any, int]] = {}
+_Value = tuple[str, str, str, str]  # a line's plain, quoted and flow value, and its comment
+
+
+def _typed(text: str) -> tuple[Any, int]:
+    """A plain scalar's value and ``read_scalar``'s flags, or ``_REFUSED``; short ones are
+    memoised, as numbers, dates and words repeat across agreements."""
+    hit = _typed_memo.get(text)
+    if hit is None:
+        tag = plain_tag(text)
+        hit = _REFUSED
+        if tag in SCALAR_TAGS:
+            value, problem, flags = read_scalar(tag, text, True)
+            hit = _REFUSED if problem else (value, flags)
+        if len(text) <= _MEMO_LENGTH and len(_typed_memo) < _MEMO_SIZE:
+            _typed_memo[text] = hit
+    return hit
+
+
+class _GiveUp(Exception):
+    """The text leaves the subset: the strict path loads it."""
+
+
+def fast_load(text: str) -> Loaded | None:
+    """The document's values and marks as the strict path records them, or None where the
+    text leaves the subset (or its root is not a mapping)."""
+    if _DOUBTFUL.search(text) or text.count("\n") + text.count(",") > _MAX_LINES:
+        return None
+    try:
+        return _Reader().read(text if text.endswith("\n") else text + "\n")
+    except _GiveUp:
+        return None
+
+
+class _Reader:
+    """The open collections (the innermost in ``cur``, ``indent``, ``path``; the others
+    on ``stack``) and what the lines so far recorded."""
+
+    __slots__ = ("cur", "entry", "indent", "loaded", "open", "path", "pending", "stack", "text")
+
+    def __init__(self) -> None:
+        self.loaded = Loaded({}, {}, {}, set())
+        self.stack: list[tuple[Any, int, DocPath]] = []
+        self.cur: Any = None
+        self.indent = 0
+        self.path: DocPath = ()
+        self.pending: tuple[str, DocPath] | None = None  # a `key:` whose value is below
+        self.entry = -1  # the column of a key line adding to ``cur``, else -1
+        self.open = -1  # the line whose plain scalar, ``text``, the next line may continue
+        self.text = ""
+
+    def read(self, text: str) -> Loaded | None:
+        locations = self.loaded.locations
+        memo = _typed_memo
+        for number, (ind, dash, key, qkey, gap, plain, quoted, flow, note, bad) in enumerate(
+            _LINE.findall(text), 1
+        ):
+            column = len(ind)
+            if qkey:
+                key = _unquoted(qkey)
+                if not key:
+                    raise _GiveUp  # the empty key
+            # The common line first: one more `key: value` of the innermost mapping.
+            if key and not dash and column == self.entry:
+                pass
+            elif key or dash:
+                column = self.enter(number, column, dash, key, (plain, quoted, flow, note))
+                if column < 0:
+                    continue  # a list item's scalar, recorded
+            elif plain:
+                self.fold(number, column, plain, note)
+                continue
+            elif bad or quoted or flow:
+                raise _GiveUp  # outside the subset, or a value alone on a line
+            else:
+                continue  # a blank or comment line
+            cur = self.cur
+            if key in cur or len(key) > _MAX_KEY:
+                raise _GiveUp
+            child = (*self.path, key)
+            locations[child] = (number, column + 1)
+            if plain:
+                if plain[:1] in STARTS:
+                    value, flags = memo.get(plain) or _typed(plain)
+                    if flags:
+                        self.flag(child, plain, flags)
+                    cur[key] = value
+                else:
+                    cur[key] = plain
+                if not note:
+                    self.open, self.text = number, plain
+            elif quoted:
+                cur[key] = _unquoted(quoted)
+            elif flow:
+                start = column + len(qkey or key) + 1 + len(gap)
+                cur[key] = self.flow(number, start, flow, child)
+            else:
+                self.pending, self.entry = (key, child), -1
+        if self.cur is None:
+            return None
+        if self.pending:
+            self.cur[self.pending[0]] = None
+        return self.loaded
+
+    def enter(self, number: int, column: int, dash: str, key: str, value: _Value) -> int:
+        """Open and close collections for a line that is not one more entry of the
+        innermost mapping; record a list item's scalar (-1), or give the column of the
+        key that follows."""
+        if self.cur is None:
+            if dash:
+                raise _GiveUp  # a list, not a mapping of fields: the strict path says so
+            self.cur, self.indent = self.loaded.data, column
+            self.loaded.locations[()] = (number, column + 1)
+        elif self.pending:
+            self.pending_value(column, dash, key)
+        while column < self.indent:
+            if not self.stack:
+                raise _GiveUp  # less indented than the first line
+            self.cur, self.indent, self.path = self.stack.pop()
+        if dash:
+            if type(self.cur) is not list or column != self.indent:
+                raise _GiveUp
+            column = self.item(number, column + len(dash), key, value)
+        else:
+            if type(self.cur) is list and column == self.indent and self.stack:
+                self.cur, self.indent, self.path = self.stack.pop()  # a key after its list
+            if type(self.cur) is not dict or column != self.indent:
+                raise _GiveUp
+        self.entry = self.indent if type(self.cur) is dict else -1
+        return column
+
+    def item(self, number: int, column: int, key: str, value: _Value) -> int:
+        """A `- ` line (``column``: after the dash): a scalar or flow list item (-1), or a
+        mapping item whose first key follows."""
+        items = self.cur
+        path = (*self.path, len(items))
+        self.loaded.locations[path] = (number, column + 1)
+        plain, quoted, flow, note = value
+        if key:
+            self.push({}, column, path)
+            items.append(self.cur)
+            return column
+        if plain:
+            items.append(self.plain(path, plain))
+            if not note:
+                self.open, self.text = number, plain
+        elif quoted:
+            items.append(_unquoted(quoted))
+        elif flow:
+            items.append(self.flow(number, column, flow, path))
+        else:
+            raise _GiveUp  # an item without a value (`-`), or one on the lines below
+        return -1
+
+    def pending_value(self, column: int, dash: str, key: str) -> None:
+        """After a `key:` line: a list (`- ` lines at the key's column or deeper), a
+        mapping (keys deeper), or an empty value."""
+        assert self.pending is not None
+        name, child = self.pending
+        self.pending = None
+        if dash and column >= self.indent:
+            value: Any = []
+        elif key and not dash and column > self.indent:
+            value = {}
+        elif column > self.indent:
+            raise _GiveUp  # a scalar on the lines below its key
+        else:
+            self.cur[name] = None  # an empty value: null, as the strict path reads it
+            return
+        self.cur[name] = value
+        self.push(value, column, child)
+
+    def push(self, collection: Any, column: int, path: DocPath) -> None:
+        if len(self.stack) >= _MAX_NESTING:
+            raise _GiveUp
+        self.stack.append((self.cur, self.indent, self.path))
+        self.cur, self.indent, self.path = collection, column, path
+
+    def plain(self, path: DocPath, text: str) -> Any:
+        if text[:1] not in STARTS:
+            return text
+        value, flags = _typed(text)
+        if flags:
+            self.flag(path, text, flags)
+        return value
+
+    def flow(self, number: int, column: int, flow: str, path: DocPath) -> list[Any]:
+        """A one-line flow list at ``column``, of plain scalars each marked where it
+        starts (``[a, b]``; no empty items, no trailing comma)."""
+        items: list[Any] = []
+        inner = flow[1:-1]
+        if not inner.strip(" "):
+            return items
+        column += 2  # the column (1-based) of the first character after `[`
+        for index, part in enumerate(inner.split(",")):
+            text = part.strip(" ")
+            if not _FLOW_ITEM.fullmatch(text):
+                raise _GiveUp
+            child = (*path, index)
+            self.loaded.locations[child] = (number, column + len(part) - len(part.lstrip(" ")))
+            items.append(self.plain(child, text))
+            column += len(part) + 1
+        return items
+
+    def flag(self, path: DocPath, text: str, flags: int) -> None:
+        """Note a plain scalar YAML re-typed, or give up on one the strict path refuses."""
+        if flags < 0:
+            raise _GiveUp
+        self.loaded.written_as[path] = text
+        if flags & AMBIGUOUS:
+            self.loaded.ambiguous.add(path)
+
+    def fold(self, number: int, column: int, text: str, note: str) -> None:
+        """A line holding only a plain scalar, deeper than its collection, right after a
+        line ending in a plain scalar: that scalar's next line, joined with a space."""
+        if self.open != number - 1 or column <= self.indent:
+            raise _GiveUp
+        cur = self.cur
+        slot = len(cur) - 1 if type(cur) is list else next(reversed(cur))
+        path = (*self.path, slot)
+        self.text = text = f"{self.text} {text}"
+        self.loaded.written_as.pop(path, None)
+        self.loaded.ambiguous.discard(path)
+        cur[slot] = self.plain(path, text)
+        self.open = -1 if note else number
+
+
+def _unquoted(quoted: str) -> Any:
+    first = quoted[0]
+    if first == "'":
+        return quoted[1:-1].replace("''", "'")
+    if first == '"':
+        return quoted[1:-1]
+    return [] if first == "[" else {}
