@@ -7,9 +7,12 @@ Strings still go through the C string encoder, so escapes are exactly ``json``'s
 from __future__ import annotations
 
 import json.encoder
+import re
 from typing import Any
 
-_string: Any = json.encoder.encode_basestring  # the C version where there is one
+_basestring: Any = json.encoder.encode_basestring  # the C version where there is one
+_ascii: Any = json.encoder.encode_basestring_ascii
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _float = float.__repr__
 _INDENT = "  "
 
@@ -20,6 +23,14 @@ def dumps(value: Any, level: int = 0) -> str:
     parts: list[str] = []
     _encode(value, "\n" + _INDENT * level, parts)
     return "".join(parts)
+
+
+def _string(value: str) -> str:
+    # A lone surrogate (text read from a JSON `\ud800` escape) has no UTF-8 form: such a
+    # string is written with escapes, as ``json.dumps(ensure_ascii=True)`` writes it.
+    if value.isascii() or _LONE_SURROGATE.search(value) is None:
+        return str(_basestring(value))
+    return str(_ascii(value))
 
 
 def _encode(value: Any, newline: str, parts: list[str]) -> None:

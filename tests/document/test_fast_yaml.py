@@ -128,7 +128,7 @@ TAKEN = [
     "a: b\n\n\n",
     "a: b",
     "'0.5': a\n\"yes\": [b]   # c\n'it''s':\n- 1\n",
-    "a: ---\nb: ...\n...: x\nc: -1\nd: \"it's\"\ne: <x\n",
+    'a: ---\nb: ...\n...: x\nc: -1\nd: "it\'s"\ne: <x\n',
 ]
 REFUSED = [
     "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  x\n",

@@ -63,3 +63,10 @@ def test_what_json_cannot_write_is_refused_alike() -> None:
         json.dumps({"when": object()})
     with pytest.raises(TypeError):
         json_text.dumps({"when": object()})
+
+
+def test_a_lone_surrogate_is_written_as_an_escape_utf_8_can_hold() -> None:
+    value = {"title": "\ud83d Müller", "\udc00": 1}
+    text = json_text.dumps(value)
+    assert text == json.dumps(value, indent=2) and json.loads(text) == value
+    text.encode("utf-8")
