@@ -16,11 +16,13 @@ from qrules.compile import (
     Compiled,
     Compiler,
     ParamValue,
+    Verdicts,
     adjust,
     adjusted_syntax,
     compile_constants,
     compile_rule,
     compile_term,
+    compile_verdicts,
 )
 from qrules.errors import RulesetError, did_you_mean, source_context
 from qrules.fileio import Unreadable, read_source_hashed
@@ -71,11 +73,19 @@ class Rulebook:
     # The schema agreements are checked against: a file, None for none, or "auto" (the
     # built-in one for `agreement: qrules/v1` documents).
     schema: SchemaChoice = "auto"
+    # Whether the engine asks the fast verdict first (off: every rule runs its closures;
+    # the equivalence tests compare both).
+    fast: bool = True
 
     # Cached: the engine asks for both once per agreement of a batch.
     @cached_property
     def checks(self) -> tuple[Compiled, ...]:
         return tuple(check for ruleset in self.rulesets for check in ruleset.checks)
+
+    @cached_property
+    def verdicts(self) -> Verdicts | None:
+        """The fast verdict of all :attr:`checks`, compiled once (``compile.verdict``)."""
+        return compile_verdicts([check.plan for check in self.checks]) if self.fast else None
 
     @cached_property
     def ids(self) -> frozenset[str]:

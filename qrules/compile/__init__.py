@@ -2,7 +2,8 @@
 
 ``expressions`` compiles expressions (with ``operators`` for what they compute and
 ``regex`` for ``matches``), ``rules`` compiles rules and terms, ``env`` is what one
-evaluation sees.
+evaluation sees; ``verdict`` (with ``generate``) compiles a rulebook once more, to Python
+source that decides the common outcomes fast.
 """
 
 from qrules.compile.adjust import adjust, adjusted_syntax
@@ -22,12 +23,15 @@ from qrules.compile.rules import (
     compile_rule,
     compile_term,
 )
+from qrules.compile.verdict import HOLDS, SKIP, Verdicts, compile_verdicts
 from qrules.model.paths import DocPath, dotted
 
 __all__ = [
     "BINARY_OPERATORS",
+    "HOLDS",
     "MISSING_HOLE",
     "RESERVED",
+    "SKIP",
     "TIER_VALUE",
     "UNKNOWN_HOLE",
     "CheckFn",
@@ -44,12 +48,14 @@ __all__ = [
     "RegexProblem",
     "RuleInfo",
     "ValueFn",
+    "Verdicts",
     "adjust",
     "adjusted_syntax",
     "compile_constants",
     "compile_regex",
     "compile_rule",
     "compile_term",
+    "compile_verdicts",
     "dotted",
     "literal_value",
     "regex_program",

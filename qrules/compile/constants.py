@@ -80,7 +80,10 @@ def _let_value(compiler: Compiler, node: ast.Constant) -> ValueFn:
         value = compute(Env({}, dt.date.today()))
     except EvalError as error:
         raise compiler.error(f"`let {node.name}` cannot be computed: {error}", node.span) from None
-    return compute if _asks_for_today(node.value) else _constant(value)
+    if _asks_for_today(node.value):
+        compiler.daily.add(node.name)
+        return compute
+    return _constant(value)
 
 
 def _param_value(compiler: Compiler, node: ast.Constant, given: ParamValue | None) -> Any:

@@ -34,6 +34,7 @@ class Paths:
         self.roots = roots  # top-level fields the schema knows; None when there is no schema
         self.constants: dict[str, ValueFn] = {}  # the ruleset's top-level lets and params
         self.defining: str | None = None  # the top-level let being compiled, if any
+        self.daily: set[str] = set()  # constants that ask for today(): computed per check
 
     def error(self, message: str, span: ast.Span, hint: str | None = None) -> RulesetError:
         return RulesetError(

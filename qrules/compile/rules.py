@@ -10,6 +10,7 @@ from typing import Any
 from qrules.compile.env import Env, Located, ValueFn
 from qrules.compile.expressions import Compiler
 from qrules.compile.operators import BINARY_OPERATORS
+from qrules.compile.verdict import Plan
 from qrules.model.paths import DocPath
 from qrules.syntax import ast
 
@@ -37,6 +38,7 @@ class CompiledRule:
     message: Callable[[Env], str] | None
     default_messages: tuple[str, ...]  # one per require, used when there is no `message`
     hint: Callable[[Env], str] | None
+    plan: Plan | None = None  # what the fast verdict compiles (verdict.py)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class CompiledTerm:
     value: Callable[[Env], Located]
     tiers: tuple[CompiledTier, ...]
     hint: Callable[[Env], str] | None
+    plan: Plan | None = None
 
     @property
     def preferred(self) -> str:
@@ -84,6 +87,7 @@ def compile_rule(compiler: Compiler, rule: ast.Rule, ruleset: str) -> CompiledRu
         else None,
         default_messages=tuple(f"{rule.title}: requires {r.source}" for r in rule.requires),
         hint=compiler.template(rule.hint, bound | _element_names(rule)) if rule.hint else None,
+        plan=_plan(compiler, rule),
     )
 
 
@@ -103,7 +107,12 @@ def compile_term(compiler: Compiler, term: ast.Term, ruleset: str) -> CompiledTe
         value=_term_value(compiler, term.at),
         tiers=tuple(_tier(compiler, tier) for tier in term.tiers),
         hint=compiler.template(term.hint, frozenset()) if term.hint else None,
+        plan=_plan(compiler, term),
     )
+
+
+def _plan(compiler: Compiler, node: ast.Rule | ast.Term) -> Plan:
+    return Plan(node, dict(compiler.constants), frozenset(compiler.daily))
 
 
 def _term_value(compiler: Compiler, at: ast.Expr) -> Callable[[Env], Located]:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from qrules.compile import (
+    HOLDS,
     MISSING_HOLE,
+    SKIP,
     TIER_VALUE,
     UNKNOWN_HOLE,
     CompiledRule,
@@ -20,6 +22,7 @@ from qrules.compile import (
     MissingField,
     RuleInfo,
 )
+from qrules.compile.verdict import UNSURE
 from qrules.document import Document, dotted, load_document
 from qrules.engine.waivers import apply_waivers
 from qrules.model.findings import DocumentResult, Finding, Identity, Party
@@ -48,11 +51,7 @@ def check(
             sha256=document.sha256,
         )
     today = today or dt.date.today()
-    applied, raw = [], []
-    for compiled in rules.checks:
-        ran, found = _run(compiled, document, today)
-        applied += [compiled.info.id] if ran else []
-        raw += found
+    applied, raw = run_rules(rules, document, today)
     raw = _beside_refused_values(raw, document)
     findings += apply_waivers(raw, document, rules.rule_ids(), today)
     return DocumentResult(
@@ -62,6 +61,29 @@ def check(
         applied=tuple(applied),
         sha256=document.sha256,
     )
+
+
+def run_rules(
+    rules: Rulebook, document: Document, today: dt.date
+) -> tuple[list[str], list[Finding]]:
+    """The ids of the rules that applied, and their findings. The fast verdict decides the
+    rules that certainly do not apply or hold; the closures run the others, as they would
+    all without it."""
+    verdicts = rules.verdicts
+    codes = verdicts(document.data, today) if verdicts is not None else None
+    applied: list[str] = []
+    raw: list[Finding] = []
+    if codes is None:
+        codes = [UNSURE] * len(rules.checks)
+    for compiled, code in zip(rules.checks, codes, strict=True):
+        if code == HOLDS:
+            applied.append(compiled.info.id)
+        elif code != SKIP:
+            ran, found = _run(compiled, document, today)
+            if ran:
+                applied.append(compiled.info.id)
+            raw += found
+    return applied, raw
 
 
 def _identified(findings: list[Finding], document: Document) -> list[Finding]:
