@@ -85,7 +85,9 @@ class Rulebook:
     @cached_property
     def verdicts(self) -> Verdicts | None:
         """The fast verdict of all :attr:`checks`, compiled once (``compile.verdict``)."""
-        return compile_verdicts([check.plan for check in self.checks]) if self.fast else None
+        if not self.fast:
+            return None
+        return compile_verdicts([(check.info.id, check.plan) for check in self.checks])
 
     @cached_property
     def ids(self) -> frozenset[str]:

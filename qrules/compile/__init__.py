@@ -23,15 +23,13 @@ from qrules.compile.rules import (
     compile_rule,
     compile_term,
 )
-from qrules.compile.verdict import HOLDS, SKIP, Verdicts, compile_verdicts
+from qrules.compile.verdict import Verdicts, compile_verdicts
 from qrules.model.paths import DocPath, dotted
 
 __all__ = [
     "BINARY_OPERATORS",
-    "HOLDS",
     "MISSING_HOLE",
     "RESERVED",
-    "SKIP",
     "TIER_VALUE",
     "UNKNOWN_HOLE",
     "CheckFn",

@@ -12,13 +12,15 @@ source is one made here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from qrules.compile.env import ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, negate
 from qrules.compile.reads import ANY, BOOL, Code, Reads, Scope, Table, Unsupported, indent
-from qrules.compile.regex import regex_program
+from qrules.compile.regex import python_program, regex_program
+from qrules.model.values import Duration
 from qrules.stdlib.core import FUNCTIONS
 from qrules.syntax import ast
 
@@ -154,6 +156,14 @@ class Generator(Reads):
         """``left OP right``: inline for numbers, strings and dates, else the closures' own."""
         lines, (a, b) = self.names([left, right])
         fallback, t = self.k(FALLBACKS[op]), self.table.temp()
+        duration = written.value if isinstance(written, ast.Literal) else None
+        if isinstance(duration, Duration):
+            inline = self._duration(op, a, duration)
+            if inline is not None:
+                line = f"{t} = {inline} else {fallback}({a}, {b})"
+                return Code((*lines, line), t, BOOL if op in COMPARE else ANY)
+        if op in ("==", "!=") and left.kind == right.kind == BOOL:
+            return Code((*lines, f"{t} = {a} {op} {b}"), t, BOOL)  # true and false alike
         if op in COMPARE:
             same = _same_kind(a, b, written, op in ("==", "!="))
             line = f"{t} = {a} {COMPARE[op]} {b} if {same} else {fallback}({a}, {b})"
@@ -164,6 +174,20 @@ class Generator(Reads):
             return Code((*lines, line), t)
         kind = BOOL if op in ("in", "not in", "contains") else ANY
         return Code((*lines, f"{t} = {fallback}({a}, {b})"), t, kind)
+
+    def _duration(self, op: str, a: str, duration: Duration) -> str | None:
+        """A written duration: compared with a duration as the closures do (`holds`), added
+        to a date as `Duration.add_to` adds one counted in days."""
+        if op in COMPARE:
+            return f"{a}.holds({self.k(op)}, {self.k(duration)}) if type({a}) is _Duration"
+        by_calendar = duration.unit in ("months", "years") and float(duration.amount).is_integer()
+        if op not in ("+", "-") or duration.business or by_calendar:
+            return None
+        try:
+            step = dt.timedelta(days=(duration if op == "+" else -duration).days)
+        except (OverflowError, ValueError):
+            return None
+        return f"{a} + {self.k(step)} if type({a}) is _date"
 
     def _among(self, op: str, left: Code, texts: list[str]) -> Code:
         """``x in ["a", "b"]``: a set lookup for a string, the closures' rule otherwise."""
@@ -198,16 +222,26 @@ class Generator(Reads):
         return Code(lines, t, BOOL)
 
     def _value_matches(self, node: ast.Matches, scope: Scope) -> Code:
+        """RE2 answers, kept per text; Python's `re` where it answers the same (ASCII text
+        without a line break, a pattern in the syntax both read alike)."""
         operand = self.value(node.operand, scope)
         x, t = operand.expr, self.table.temp()
         pattern, seen = self.k(regex_program(node.pattern, node.flags)), self.k({})
-        lines = (
+        lines = [
             *operand.lines,
             f"if type({x}) is not str: raise _Unsure",
             f"{t} = {seen}.get({x})",
             f"if {t} is None: {t} = _search({pattern}, {seen}, {x})",
-        )
-        return Code(lines, t, BOOL)
+        ]
+        same = python_program(node.pattern, node.flags)
+        if same is not None:
+            plain = f"{x}.isascii() and _NL not in {x}"
+            lines[-2:] = [
+                f"if {plain}: {t} = {self.k(same)}.search({x}) is not None",
+                "else:",
+                *indent(lines[-2:]),
+            ]
+        return Code(tuple(lines), t, BOOL)
 
     def _value_call(self, node: ast.Call, scope: Scope) -> Code:
         if node.name == "exists":
@@ -303,4 +337,4 @@ def _same_kind(a: str, b: str, written: ast.Expr | None, equality: bool) -> str:
     if isinstance(literal, bool) and equality:
         return f"type({a}) is bool"
     alike = "_ALIKE" if equality else "_ORDERED"
-    return f"(type({a}) in _NUM and type({b}) in _NUM or type({a}) is type({b}) in {alike})"
+    return f"(type({a}) is type({b}) in {alike} or type({a}) in _NUM and type({b}) in _NUM)"

@@ -21,12 +21,16 @@ from qrules.compile.env import Env, ValueFn
 from qrules.compile.generate import MAX_NESTING, Generator
 from qrules.compile.reads import Code, Scope, Table, Unsupported, indent
 from qrules.limits import MAX_EVALUATION_STEPS
+from qrules.model.values import Duration
 from qrules.syntax import ast
 
 SKIP, HOLDS, UNSURE = 0, 1, 2  # does not apply; holds, no finding; ask the closures
 MEMO_ENTRIES, MEMO_TEXT = 20_000, 256  # per pattern: texts whose `matches` answer is kept
 
-Verdicts = Callable[[Any, dt.date], "list[int] | None"]
+# verdicts(data, today, applied, unsure) appends the id of each rule that holds to
+# `applied` and calls `unsure(index)` for each the closures must run, in rule order; it
+# answers False (and decides nothing) for data that is not a record.
+Verdicts = Callable[[Any, dt.date, list[str], Callable[[int], None]], bool]
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,18 @@ class _Unsure(Exception):
     """The closures decide."""
 
 
-def compile_verdicts(plans: Sequence[Plan | None]) -> Verdicts:
-    """One function ``verdicts(data, today)`` → a code per plan (None: all unsure)."""
+def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts:
+    """One function for the rules and terms ``plans`` names (id, plan), in their order."""
     table = Table()
     body: list[str] = []
-    for plan in plans:
-        body += _block(table, plan)
+    for index, (rule_id, plan) in enumerate(plans):
+        body += [
+            *_block(table, plan),
+            f"if _r == {HOLDS}:",
+            f"    applied.append({table.constant(rule_id)})",
+            f"elif _r == {UNSURE}:",
+            f"    unsure({index})",  # outside the try: the closures' own errors are theirs
+        ]
     helpers = {
         "_Absent": _Absent,
         "_Unsure": _Unsure,
@@ -60,20 +70,22 @@ def compile_verdicts(plans: Sequence[Plan | None]) -> Verdicts:
         "_search": _search,
         "_daily": _daily,
         "_NUM": frozenset({int, float}),
-        "_ALIKE": frozenset({str, dt.date, bool}),
-        "_ORDERED": frozenset({str, dt.date}),
+        "_date": dt.date,
+        "_NL": "\n",
+        "_Duration": Duration,
+        "_ALIKE": frozenset({int, float, str, dt.date, bool}),
+        "_ORDERED": frozenset({int, float, str, dt.date}),
         "_MAX": MAX_EVALUATION_STEPS,
     }
     parameters = [*helpers, *(f"_k{i}" for i in range(len(table.values)))]
     source = "\n".join(
         [
             f"def _factory({', '.join(parameters)}):",
-            "    def verdicts(doc, today):",
+            "    def verdicts(doc, today, applied, unsure):",
             "        if type(doc) is not dict:",
-            "            return None",
-            "        codes = []",
+            "            return False",
             *indent(body, 2),
-            "        return codes",
+            "        return True",
             "    return verdicts",
         ]
     )
@@ -84,10 +96,10 @@ def compile_verdicts(plans: Sequence[Plan | None]) -> Verdicts:
 
 
 def _block(table: Table, plan: Plan | None) -> list[str]:
-    """One rule's statements, ending with its code appended; always unsure when the
+    """One rule's statements, leaving its verdict in ``_r``; always unsure when the
     generator does not handle something in it."""
     if plan is None:
-        return [f"codes.append({UNSURE})"]
+        return [f"_r = {UNSURE}"]
     generator = Generator(table, plan.constants, plan.daily)
     try:
         if isinstance(plan.node, ast.Rule):
@@ -96,7 +108,7 @@ def _block(table: Table, plan: Plan | None) -> list[str]:
             decided = _term(generator, plan.node)
         guarded = _guards(generator, plan.node, decided)
     except (Unsupported, RecursionError):
-        return [f"codes.append({UNSURE})"]
+        return [f"_r = {UNSURE}"]
     counter = ["_s = 0"] if generator.steps else []
     return [
         f"_r = {SKIP}",
@@ -106,7 +118,6 @@ def _block(table: Table, plan: Plan | None) -> list[str]:
         "    pass",  # before the guards passed: does not apply; after: unsure
         "except Exception:",  # anything the inline code did not foresee: the closures decide
         f"    _r = {UNSURE}",
-        "codes.append(_r)",
     ]
 
 

@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qrules.compile import (
-    HOLDS,
     MISSING_HOLE,
-    SKIP,
     TIER_VALUE,
     UNKNOWN_HOLE,
     CompiledRule,
@@ -22,7 +20,6 @@ from qrules.compile import (
     MissingField,
     RuleInfo,
 )
-from qrules.compile.verdict import UNSURE
 from qrules.document import Document, dotted, load_document
 from qrules.engine.waivers import apply_waivers
 from qrules.model.findings import DocumentResult, Finding, Identity, Party
@@ -68,21 +65,22 @@ def run_rules(
 ) -> tuple[list[str], list[Finding]]:
     """The ids of the rules that applied, and their findings. The fast verdict decides the
     rules that certainly do not apply or hold; the closures run the others, as they would
-    all without it."""
-    verdicts = rules.verdicts
-    codes = verdicts(document.data, today) if verdicts is not None else None
+    run all of them without it."""
+    checks = rules.checks
     applied: list[str] = []
     raw: list[Finding] = []
-    if codes is None:
-        codes = [UNSURE] * len(rules.checks)
-    for compiled, code in zip(rules.checks, codes, strict=True):
-        if code == HOLDS:
+
+    def unsure(index: int) -> None:
+        compiled = checks[index]
+        ran, found = _run(compiled, document, today)
+        if ran:
             applied.append(compiled.info.id)
-        elif code != SKIP:
-            ran, found = _run(compiled, document, today)
-            if ran:
-                applied.append(compiled.info.id)
-            raw += found
+        raw.extend(found)
+
+    verdicts = rules.verdicts
+    if verdicts is None or not verdicts(document.data, today, applied, unsure):
+        for index in range(len(checks)):
+            unsure(index)
     return applied, raw
 
 
