@@ -18,8 +18,9 @@ from typing import Any
 
 from qrules.compile.env import ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, negate
+from qrules.compile.plain_regex import MAX_TEXT, plain_program
 from qrules.compile.reads import ANY, BOOL, Code, Reads, Scope, Table, Unsupported, indent
-from qrules.compile.regex import python_program, regex_program
+from qrules.compile.regex import regex_program
 from qrules.model.values import Duration
 from qrules.stdlib.core import FUNCTIONS
 from qrules.syntax import ast
@@ -222,8 +223,8 @@ class Generator(Reads):
         return Code(lines, t, BOOL)
 
     def _value_matches(self, node: ast.Matches, scope: Scope) -> Code:
-        """RE2 answers, kept per text; Python's `re` where it answers the same (ASCII text
-        without a line break, a pattern in the syntax both read alike)."""
+        """RE2 answers, kept per text; Python's `re` where it answers the same, boundedly
+        (``plain_regex``)."""
         operand = self.value(node.operand, scope)
         x, t = operand.expr, self.table.temp()
         pattern, seen = self.k(regex_program(node.pattern, node.flags)), self.k({})
@@ -233,9 +234,9 @@ class Generator(Reads):
             f"{t} = {seen}.get({x})",
             f"if {t} is None: {t} = _search({pattern}, {seen}, {x})",
         ]
-        same = python_program(node.pattern, node.flags)
+        same = plain_program(node.pattern, node.flags)
         if same is not None:
-            plain = f"{x}.isascii() and _NL not in {x}"
+            plain = f"len({x}) <= {self.k(MAX_TEXT)} and {x}.isascii() and _NL not in {x}"
             lines[-2:] = [
                 f"if {plain}: {t} = {self.k(same)}.search({x}) is not None",
                 "else:",

@@ -87,36 +87,6 @@ def regex_program(pattern: str, flags: str) -> Any:
     return program
 
 
-# The part of RE2's syntax that Python's `re` reads the same way, on ASCII text without a
-# line break: literals, escaped metacharacters, \b \d \w, classes of ASCII letters and
-# digits, groups, alternation, anchors and repetitions. Whether a match exists is then the
-# same question for both engines; everything else (\s, which Python widens to \x1c-\x1f;
-# inline flags; `$` before a final newline, which only Python allows) stays with RE2.
-_PLAIN = re.compile(
-    r"""(?:
-      [A-Za-z0-9 _\-:/,=#%&@~'"<>;!]
-    | \\[.\-()\[\]{}|^$*+?/\\bdw]
-    | \(\?:
-    | \((?!\?)
-    | [)|^$.*+?]
-    | \{[0-9]{1,3}(?:,[0-9]{0,3})?\}
-    | \[\^?(?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9 _:/,.])+\]
-    )*""",
-    re.VERBOSE,
-)
-
-
-def python_program(pattern: str, flags: str) -> re.Pattern[str] | None:
-    """The pattern for Python's `re`, where it answers as RE2 does on ASCII text without a
-    line break (about twenty times faster from Python); None where it might not."""
-    if flags not in ("", "i") or not _PLAIN.fullmatch(pattern):
-        return None
-    try:
-        return re.compile(pattern, re.ASCII | (re.IGNORECASE if flags else 0))
-    except re.error:
-        return None
-
-
 def _re2_problem(error: Exception, pattern: str, prefix: str) -> RegexProblem:
     reason = error.args[0] if error.args else str(error)
     reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
