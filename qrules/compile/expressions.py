@@ -14,6 +14,7 @@ from typing import Any
 from qrules.compile.env import CheckFn, Env, Located, MissingField, ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, boolean, negate
 from qrules.compile.paths import Paths
+from qrules.compile.plain_regex import plain_program, searcher
 from qrules.compile.regex import compile_regex
 from qrules.errors import did_you_mean
 from qrules.model.paths import DocPath
@@ -77,7 +78,7 @@ class Compiler(Paths):
         return lambda env: any(boolean(operand(env), op) for operand in operands)
 
     def _value_matches(self, node: ast.Matches, bound: frozenset[str]) -> ValueFn:
-        pattern = self.regex(node)
+        found = searcher(self.regex(node), plain_program(node.pattern, node.flags))
         operand = self.value(node.operand, bound)
 
         def matches(env: Env) -> bool:
@@ -85,7 +86,7 @@ class Compiler(Paths):
             if not isinstance(text, str):
                 raise EvalError(f"`matches` needs a string, got {type_name(text)} {show(text)}")
             try:
-                return pattern.search(text) is not None
+                return found(text)
             except UnicodeError:  # a lone surrogate, from a JSON \ud800 escape
                 raise EvalError("`matches` cannot read text that is not valid Unicode") from None
 

@@ -12,13 +12,15 @@ source is one made here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from qrules.compile.env import ValueFn
 from qrules.compile.operators import BINARY_OPERATORS, negate
-from qrules.compile.plain_regex import MAX_TEXT, plain_program
+from qrules.compile.plain_regex import plain_program, searcher
 from qrules.compile.reads import ANY, BOOL, Code, Reads, Scope, Table, Unsupported, indent
 from qrules.compile.regex import regex_program
 from qrules.model.values import Duration
@@ -61,9 +63,25 @@ class Generator(Reads):
         super().__init__(table, constants, daily)
         self.nesting = 0
         self.steps = False  # whether the rule visits list elements (needs the counter)
+        self.looping: frozenset[str] = frozenset()  # the elements of the loops around
+        self.kept: list[str] = []  # names of values kept across a loop's elements
 
     # ------------------------------------------------------------------ values
     def value(self, node: ast.Expr, scope: Scope) -> Code:
+        if self.looping and _worth_keeping(node) and _invariant(node, self.looping):
+            return self._kept(node, scope)
+        return self._computed(node, scope)
+
+    def _kept(self, node: ast.Expr, scope: Scope) -> Code:
+        """A value inside a loop that no element changes (`effective + 365 days` for each
+        certificate): computed the first time the closures would compute it, then kept.
+        Nothing it reads changes, and it visits no list, so only the repeats are saved."""
+        code, kept = self._computed(node, scope), self.table.temp()
+        self.kept.append(kept)
+        lines = (f"if {kept} is _UNSET:", *indent([*code.lines, f"{kept} = {code.expr}"]))
+        return Code(lines, kept, code.kind)
+
+    def _computed(self, node: ast.Expr, scope: Scope) -> Code:
         method: Callable[[Any, Scope], Code] | None
         method = getattr(self, f"_value_{type(node).__name__.lower()}", None)
         if method is None:
@@ -223,26 +241,12 @@ class Generator(Reads):
         return Code(lines, t, BOOL)
 
     def _value_matches(self, node: ast.Matches, scope: Scope) -> Code:
-        """RE2 answers, kept per text; Python's `re` where it answers the same, boundedly
-        (``plain_regex``)."""
         operand = self.value(node.operand, scope)
         x, t = operand.expr, self.table.temp()
-        pattern, seen = self.k(regex_program(node.pattern, node.flags)), self.k({})
-        lines = [
-            *operand.lines,
-            f"if type({x}) is not str: raise _Unsure",
-            f"{t} = {seen}.get({x})",
-            f"if {t} is None: {t} = _search({pattern}, {seen}, {x})",
-        ]
-        same = plain_program(node.pattern, node.flags)
-        if same is not None:
-            plain = f"len({x}) <= {self.k(MAX_TEXT)} and {x}.isascii() and _NL not in {x}"
-            lines[-2:] = [
-                f"if {plain}: {t} = {self.k(same)}.search({x}) is not None",
-                "else:",
-                *indent(lines[-2:]),
-            ]
-        return Code(tuple(lines), t, BOOL)
+        program = regex_program(node.pattern, node.flags)
+        found = self.k(searcher(program, plain_program(node.pattern, node.flags)))
+        lines = (*operand.lines, f"if type({x}) is not str: raise _Unsure", f"{t} = {found}({x})")
+        return Code(lines, t, BOOL)
 
     def _value_call(self, node: ast.Call, scope: Scope) -> Code:
         if node.name == "exists":
@@ -259,7 +263,7 @@ class Generator(Reads):
 
     def _value_quantifier(self, node: ast.Quantifier, scope: Scope) -> Code:
         items, listed, var, inner = self.loop(node.var, node.iterable, scope)
-        with self.nested():
+        with self.nested(), self.element(node.var):
             body = self.value(node.body, inner)
         t, b = self.table.temp(), body.expr
         stop = "True" if node.kind == "all" else "False"  # the answer until an element decides
@@ -277,7 +281,7 @@ class Generator(Reads):
 
     def _value_count(self, node: ast.Count, scope: Scope) -> Code:
         items, listed, var, inner = self.loop(node.var, node.iterable, scope)
-        with self.nested():
+        with self.nested(), self.element(node.var):
             body = self.boolean(node.condition, inner)
         t = self.table.temp()
         lines = (
@@ -313,6 +317,15 @@ class Generator(Reads):
     def nested(self) -> _Nesting:
         return _Nesting(self)
 
+    @contextmanager
+    def element(self, name: str) -> Iterator[None]:
+        outer = self.looping
+        self.looping = outer | {name}
+        try:
+            yield
+        finally:
+            self.looping = outer
+
 
 class _Nesting:
     def __init__(self, generator: Generator) -> None:
@@ -325,6 +338,29 @@ class _Nesting:
 
     def __exit__(self, *exc: object) -> None:
         self.generator.nesting -= 1
+
+
+def _worth_keeping(node: ast.Expr) -> bool:
+    """Arithmetic and function calls: what costs more than checking a kept name."""
+    if isinstance(node, ast.Binary):
+        return node.op in ("+", "-", "*", "/")
+    return isinstance(node, ast.Call) and node.name not in ("exists", "today")
+
+
+def _invariant(node: ast.Expr, elements: frozenset[str]) -> bool:
+    """Whether ``node`` reads no loop element and visits no list (its steps count each time)."""
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (ast.Quantifier, ast.Count)):
+            return False
+        if isinstance(item, ast.Path) and item.root in elements:
+            return False
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            for field in dataclasses.fields(item):
+                child = getattr(item, field.name)
+                stack.extend(child if isinstance(child, tuple) else (child,))
+    return True
 
 
 def _same_kind(a: str, b: str, written: ast.Expr | None, equality: bool) -> str:

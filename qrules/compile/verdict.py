@@ -25,7 +25,6 @@ from qrules.model.values import Duration
 from qrules.syntax import ast
 
 SKIP, HOLDS, UNSURE = 0, 1, 2  # does not apply; holds, no finding; ask the closures
-MEMO_ENTRIES, MEMO_TEXT = 20_000, 256  # per pattern: texts whose `matches` answer is kept
 
 # verdicts(data, today, applied, unsure) appends the id of each rule that holds to
 # `applied` and calls `unsure(index)` for each the closures must run, in rule order; it
@@ -67,15 +66,14 @@ def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts:
         "_Absent": _Absent,
         "_Unsure": _Unsure,
         "_step": _step,
-        "_search": _search,
         "_daily": _daily,
         "_NUM": frozenset({int, float}),
         "_date": dt.date,
-        "_NL": "\n",
         "_Duration": Duration,
         "_ALIKE": frozenset({int, float, str, dt.date, bool}),
         "_ORDERED": frozenset({int, float, str, dt.date}),
         "_MAX": MAX_EVALUATION_STEPS,
+        "_UNSET": object(),
     }
     parameters = [*helpers, *(f"_k{i}" for i in range(len(table.values)))]
     source = "\n".join(
@@ -110,6 +108,7 @@ def _block(table: Table, plan: Plan | None) -> list[str]:
     except (Unsupported, RecursionError):
         return [f"_r = {UNSURE}"]
     counter = ["_s = 0"] if generator.steps else []
+    counter += [f"{kept} = _UNSET" for kept in generator.kept]
     return [
         f"_r = {SKIP}",
         "try:",
@@ -221,15 +220,6 @@ def _step(value: Any, key: Any, located: bool) -> Any:
     if not -len(value) <= key < len(value):
         raise _Absent if located else _Unsure
     return value[key]  # an element may be null: that is its value, not a missing field
-
-
-def _search(pattern: Any, seen: dict[str, bool], text: str) -> bool:
-    """RE2 costs microseconds a call from Python; agreements repeat their values (country
-    codes, standards), so each pattern keeps its answers for short texts, boundedly."""
-    found = pattern.search(text) is not None
-    if len(seen) < MEMO_ENTRIES and len(text) <= MEMO_TEXT:
-        seen[text] = found
-    return found
 
 
 def _daily(compute: ValueFn, document: Any, today: dt.date) -> Any:
