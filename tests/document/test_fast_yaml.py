@@ -206,7 +206,7 @@ DUMP_STYLES = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS, DUMP_STYLES)
 def test_dumped_documents_are_read_as_libyaml_reads_them(
     document: dict[str, Any], style: dict[str, Any]
@@ -214,12 +214,78 @@ def test_dumped_documents_are_read_as_libyaml_reads_them(
     same_as_strict(yaml.safe_dump(document, **style))
 
 
+class Layout:
+    """Writes a document as a person might: any indentation per level, lists indented or
+    not, `- key:` items, flow lists, plain or quoted scalars, comments, folded lines; each
+    choice drawn, so that every layout the subset takes is compared with libyaml."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.draw = data.draw
+        self.lines: list[str] = []
+
+    def scalar(self, value: Any) -> str:
+        if isinstance(value, str) and self.draw(st.integers(0, 3)) == 0:
+            return value  # as plain text, whatever it holds
+        text = yaml.safe_dump(value, width=10**6, allow_unicode=True)
+        return text.removesuffix("\n").removesuffix("\n...")
+
+    def emit(self, line: str) -> None:
+        choice = self.draw(st.integers(0, 19))
+        if choice == 0:
+            self.lines.append(" " * self.draw(st.integers(0, 6)) + "# a note")
+        elif choice == 1:
+            self.lines.append("")
+        if choice == 2 and not line.rstrip().endswith(":"):
+            line += "  # a note"
+        if choice == 3 and " " in line.strip():  # fold a plain value over two lines
+            head, _, tail = line.rpartition(" ")
+            line = f"{head}\n{' ' * (len(line) - len(line.lstrip()) + 2)}{tail}"
+        self.lines.append(line)
+
+    def value(self, head: str, value: Any, indent: int) -> None:
+        if isinstance(value, dict) and value:
+            self.emit(head)
+            self.mapping(value, indent + self.draw(st.sampled_from([1, 2, 4])))
+        elif isinstance(value, list) and value:
+            scalars = all(not isinstance(item, (dict, list)) for item in value)
+            if scalars and self.draw(st.booleans()):
+                self.emit(f"{head} [{', '.join(self.scalar(item) for item in value)}]")
+                return
+            self.emit(head)
+            self.sequence(value, indent + self.draw(st.sampled_from([0, 2, 3])))
+        else:
+            text = "{}" if value == {} else "[]" if value == [] else self.scalar(value)
+            self.emit(f"{head} {text}" if text else head)
+
+    def mapping(self, value: dict[str, Any], indent: int, first: str = "") -> None:
+        for key, item in value.items():
+            prefix, first = first or " " * indent, ""
+            self.value(f"{prefix}{self.scalar(key)}:", item, indent)
+
+    def sequence(self, value: list[Any], indent: int) -> None:
+        for item in value:
+            if isinstance(item, dict) and item:
+                self.mapping(item, indent + 2, first=" " * indent + "- ")
+            else:
+                self.value(" " * indent + "-", item, indent)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS, st.data())
+def test_documents_written_in_any_layout_are_read_as_libyaml_reads_them(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
+    layout = Layout(data)
+    layout.mapping(document, data.draw(st.sampled_from([0, 0, 2])))
+    same_as_strict("\n".join(layout.lines) + "\n")
+
+
 MUTATIONS = st.sampled_from(
     [" ", "  ", "-", "- ", "#", " #", ": ", ":", "'", '"', "\t", "  \n", "ü", "[", "]", ","]
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(
         st.sampled_from(sorted(REPOSITORY.values())),
