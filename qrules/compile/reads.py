@@ -41,6 +41,13 @@ class Table:
     def __init__(self) -> None:
         self.values: list[Any] = []
         self.names = 0
+        self.fields: dict[str, str] = {}  # the agreement's top-level fields the rules read
+
+    def field(self, key: str) -> str:
+        """The name holding ``doc.get(key)``, read once per agreement for all rules."""
+        if key not in self.fields:
+            self.fields[key] = f"_f{len(self.fields)}"
+        return self.fields[key]
 
     def constant(self, value: Any) -> str:
         self.values.append(value)
@@ -106,8 +113,8 @@ class Reads:
             return [], "doc", True
         if absent is None:
             return [], None, True
-        t = self.table.temp()
-        return [f"{t} = doc.get({self.k(node.root)})", f"if {t} is None: raise {absent}"], t, True
+        t = self.table.field(node.root)
+        return [f"if {t} is None: raise {absent}"], t, True
 
     def _constant(self, name: str) -> tuple[list[str], str]:
         compute = self.constants[name]
@@ -125,12 +132,12 @@ class Reads:
             raise Unsupported("exists with an index")
         lines, current, located = self._root(node, scope, absent=None)
         if current is None and not node.segments:  # the common `exists(field)`
-            return Code((), f"(doc.get({self.k(node.root)}) is not None)", BOOL)
+            return Code((), f"({self.table.field(node.root)} is not None)", BOOL)
         t = self.table.temp()
         out, depth = [*lines, f"{t} = False"], 0
         if current is None:  # the root field itself may be missing
-            current = self.table.temp()
-            out += [f"{current} = doc.get({self.k(node.root)})", f"if {current} is not None:"]
+            current = self.table.field(node.root)
+            out += [f"if {current} is not None:"]
             depth = 1
         for segment in node.segments:
             assert isinstance(segment, ast.Field)

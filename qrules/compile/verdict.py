@@ -50,7 +50,7 @@ class _Unsure(Exception):
     """The closures decide."""
 
 
-def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts:
+def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts | None:
     """One function for the rules and terms ``plans`` names (id, plan), in their order."""
     table = Table()
     body: list[str] = []
@@ -75,6 +75,8 @@ def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts:
         "_MAX": MAX_EVALUATION_STEPS,
         "_UNSET": object(),
     }
+    # Top-level fields are read once, first: a lookup in the agreement's record cannot fail.
+    fields = [f"{name} = doc.get({table.constant(key)})" for key, name in table.fields.items()]
     parameters = [*helpers, *(f"_k{i}" for i in range(len(table.values)))]
     source = "\n".join(
         [
@@ -82,13 +84,16 @@ def compile_verdicts(plans: Sequence[tuple[str, Plan | None]]) -> Verdicts:
             "    def verdicts(doc, today, applied, unsure):",
             "        if type(doc) is not dict:",
             "            return False",
-            *indent(body, 2),
+            *indent([*fields, *body], 2),
             "        return True",
             "    return verdicts",
         ]
     )
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<qrules verdicts>", "exec"), namespace)  # the source is ours alone
+    try:
+        exec(compile(source, "<qrules verdicts>", "exec"), namespace)  # the source is ours alone
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None  # Python cannot compile it (a limit of its own): the closures run all
     verdicts: Verdicts = namespace["_factory"](*helpers.values(), *table.values)
     return verdicts
 

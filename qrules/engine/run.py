@@ -77,7 +77,7 @@ def run_rules(
             applied.append(compiled.info.id)
         raw.extend(found)
 
-    verdicts = rules.verdicts
+    verdicts = rules.verdicts_for_next()
     if verdicts is None or not verdicts(document.data, today, applied, unsure):
         for index in range(len(checks)):
             unsure(index)

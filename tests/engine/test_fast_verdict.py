@@ -21,7 +21,7 @@ from qrules.document import load_document
 from qrules.engine import check
 from qrules.errors import QrulesError
 from qrules.model.findings import DocumentResult
-from qrules.ruleset import Rulebook, compile_text, load_ruleset
+from qrules.ruleset import WARM_UP, Rulebook, compile_text, load_ruleset
 from tests.helpers import REPO
 
 TODAY = dt.date(2026, 11, 26)
@@ -41,9 +41,19 @@ def _agreements(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in AGREEMENTS and p.is_file())
 
 
+_VARIANTS: dict[int, tuple[Rulebook, Rulebook, Rulebook]] = {}
+
+
 def _both(rules: Rulebook, document: object) -> tuple[DocumentResult, DocumentResult]:
-    slow = dataclasses.replace(rules, fast=False)
-    return check(rules, document, today=TODAY), check(slow, document, today=TODAY)  # type: ignore[arg-type]
+    """The result with the fast verdict asked for every agreement, and without it."""
+    if id(rules) not in _VARIANTS:  # one of each per rulebook: the verdict compiles once
+        _VARIANTS[id(rules)] = (  # the rulebook kept too, so that its id is not reused
+            rules,
+            dataclasses.replace(rules, fast=True),
+            dataclasses.replace(rules, fast=False),
+        )
+    _, fast, slow = _VARIANTS[id(rules)]
+    return check(fast, document, today=TODAY), check(slow, document, today=TODAY)  # type: ignore[arg-type]
 
 
 def _same(rules: Rulebook, paths: list[Path]) -> int:
@@ -138,8 +148,17 @@ def test_a_document_that_is_not_a_record_is_left_to_the_closures(bench: Rulebook
     assert left == []  # nothing decided: the engine runs every rule itself
 
 
-def test_no_fast_verdict_when_switched_off(bench: Rulebook) -> None:
-    assert dataclasses.replace(bench, fast=False).verdicts is None
+def test_the_fast_verdict_is_asked_only_where_it_pays(bench: Rulebook) -> None:
+    """Off: never; on: always; by default from the agreement after the first WARM_UP (a
+    pre-commit check of one agreement does not compile it)."""
+    assert dataclasses.replace(bench, fast=False).verdicts_for_next() is None
+    always = dataclasses.replace(bench, fast=True)
+    assert always.verdicts_for_next() is always.verdicts is not None
+    fresh = dataclasses.replace(bench)
+    asked = [fresh.verdicts_for_next() for _ in range(WARM_UP)]
+    assert asked == [None] * WARM_UP
+    assert "verdicts" not in vars(fresh)  # not compiled until it is asked for
+    assert fresh.verdicts_for_next() is fresh.verdicts is not None
 
 
 # ---------------------------------------------------------------------------- generated
@@ -266,6 +285,8 @@ def _expressions():  # type: ignore[no-untyped-def]
 OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "+", "-", "*", "/"]
 WRITTEN = ["1", "1.0", '"b"', "2026-01-31", "30 days", "1 months", "5 business days", "50%"]
 VALUES = [0, 1, 1.0, 2, "a", "b", True, dt.date(2026, 1, 31), "30 days", "5 business days"]
+# what 2026-01-31 plus or minus the written durations gives
+VALUES += [dt.date(2026, 3, 2), dt.date(2026, 1, 1), dt.date(2026, 2, 28), dt.date(2025, 12, 31)]
 
 
 def _operator_rules() -> str:
@@ -274,11 +295,12 @@ def _operator_rules() -> str:
     lines = ['ruleset ops "Operators"', "  schema none", ""]
     forms = [("a", "b")] + [("a", value) for value in WRITTEN]
     for n, (op, (left, right)) in enumerate((op, f) for op in OPERATORS for f in forms):
-        test = f"({left} {op} {right})"
-        if op in "+-*/":
-            test = f"{test} == {test}"
-        lines += [f'rule W{n} "guard"', f"  when {test}", "  require true", ""]
-        lines += [f'rule Q{n} "require"', f"  require {test}", ""]
+        tests = [f"({left} {op} {right})"]
+        if op in "+-*/":  # the result against b, which the values make it equal to at times
+            tests = [f"({left} {op} {right}) {c} b" for c in ("==", "<")]
+        for m, test in enumerate(tests):
+            lines += [f'rule W{n}-{m} "guard"', f"  when {test}", "  require true", ""]
+            lines += [f'rule Q{n}-{m} "require"', f"  require {test}", ""]
     return "\n".join(lines)
 
 
