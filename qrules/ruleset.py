@@ -34,7 +34,6 @@ from qrules.syntax.parser import parse_ruleset, too_large
 
 SchemaChoice = str | Path | None
 Params = Mapping[str, ParamValue]  # a run's values for the rulesets' params, by name
-WARM_UP = 16  # agreements a rulebook checks with its closures alone, before the fast verdict
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,10 @@ class Rulebook:
     # The schema agreements are checked against: a file, None for none, or "auto" (the
     # built-in one for `agreement: qrules/v1` documents).
     schema: SchemaChoice = "auto"
-    # Whether the engine asks the fast verdict first: True always, False never (every rule
-    # runs its closures; the equivalence tests compare both), None from the agreement after
-    # the first WARM_UP (compiling it costs what checking about that many does: a
-    # pre-commit check of one agreement would only pay for it).
+    # Whether the engine asks the fast verdict first: always, never (the closures run every
+    # rule; the equivalence tests compare both), or None: as the engine sees fit.
     fast: bool | None = None
+    # agreements checked so far (engine/run.py `verdicts_for`); each copy counts its own
     checked: list[int] = field(default_factory=lambda: [0], init=False, compare=False, repr=False)
 
     # Cached: the engine asks for both once per agreement of a batch.
@@ -90,13 +88,6 @@ class Rulebook:
     def verdicts(self) -> Verdicts | None:
         """The fast verdict of all :attr:`checks`, compiled once (``compile.verdict``)."""
         return compile_verdicts([(check.info.id, check.plan) for check in self.checks])
-
-    def verdicts_for_next(self) -> Verdicts | None:
-        """The fast verdict for the engine's next agreement, as :attr:`fast` says."""
-        if self.fast is None and self.checked[0] < WARM_UP:
-            self.checked[0] += 1
-            return None
-        return self.verdicts if self.fast is not False else None
 
     @cached_property
     def ids(self) -> frozenset[str]:

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from qrules.document import load_document
 from qrules.engine import check
+from qrules.engine.run import WARM_UP, verdicts_for
 from qrules.errors import QrulesError
 from qrules.model.findings import DocumentResult
-from qrules.ruleset import WARM_UP, Rulebook, compile_text, load_ruleset
+from qrules.ruleset import Rulebook, compile_text, load_ruleset
 from tests.helpers import REPO
 
 TODAY = dt.date(2026, 11, 26)
@@ -151,14 +152,14 @@ def test_a_document_that_is_not_a_record_is_left_to_the_closures(bench: Rulebook
 def test_the_fast_verdict_is_asked_only_where_it_pays(bench: Rulebook) -> None:
     """Off: never; on: always; by default from the agreement after the first WARM_UP (a
     pre-commit check of one agreement does not compile it)."""
-    assert dataclasses.replace(bench, fast=False).verdicts_for_next() is None
+    assert verdicts_for(dataclasses.replace(bench, fast=False)) is None
     always = dataclasses.replace(bench, fast=True)
-    assert always.verdicts_for_next() is always.verdicts is not None
+    assert verdicts_for(always) is always.verdicts is not None
     fresh = dataclasses.replace(bench)
-    asked = [fresh.verdicts_for_next() for _ in range(WARM_UP)]
+    asked = [verdicts_for(fresh) for _ in range(WARM_UP)]
     assert asked == [None] * WARM_UP
     assert "verdicts" not in vars(fresh)  # not compiled until it is asked for
-    assert fresh.verdicts_for_next() is fresh.verdicts is not None
+    assert verdicts_for(fresh) is fresh.verdicts is not None
 
 
 # ---------------------------------------------------------------------------- generated
