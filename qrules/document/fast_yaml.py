@@ -94,21 +94,23 @@ def _parsed(line: str) -> _Line:
     match = _LINE.fullmatch(line)
     assert match is not None  # `bad` takes any line the rest does not
     ind, dash, key, qkey, plain, quoted, flow, note, bad = match.groups("")
-    scalar: Any = None
-    flags = None
     if qkey:
         key = _unquoted(qkey)
-        bad = bad or ("" if key else line)  # the empty key
-    if len(key) > _MAX_KEY:
-        bad = line
+    scalar: Any = None
+    flags = None
     if plain:
         scalar, flags = (plain, 0) if plain[:1] not in STARTS else _typed(plain)
     elif quoted[:1] in ("'", '"'):
         scalar, flags = _unquoted(quoted), 0
     collection = flow or ("{}" if quoted == "{}" else "")
     parts = (len(ind), dash, key, plain, scalar, flags, collection, match.start(7), note, bad)
-    if bad:
-        parts = (0, "", "", "", None, None, "", -1, "", bad)  # nothing else of it is read
+    if bad or (qkey and not key) or len(key) > _MAX_KEY:  # and the empty or a long key
+        parts = (0, "", "", "", None, None, "", -1, "", line)  # nothing else of it is read
+    _keep(line, parts)
+    return parts
+
+
+def _keep(line: str, parts: _Line) -> None:
     if len(_lines) < _LINES_KEPT:
         seen = hash(line)
         if seen in _seen:
@@ -117,7 +119,6 @@ def _parsed(line: str) -> _Line:
             if len(_seen) >= _SEEN_KEPT:
                 _seen.clear()
             _seen.add(seen)
-    return parts
 
 
 def _typed(text: str) -> tuple[Any, int]:

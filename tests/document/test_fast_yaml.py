@@ -123,6 +123,7 @@ TAKEN = [
     "a: b # note\nc: d#e\nf: g:h\ni:   spaced   \n",
     "yes: no\n1: on\n0777: 1.50\nn: 0.10\nnull: ~\nempty:\n",
     "name: Müller — 検査 🙂\nstadt: Zürich\n",
+    "Müller: [ä, ö, 検査 x]\nk: '''a'''\n",
     "a:\n  b:\n    c:\n      d: -1\n",
     "a: http://example.com/x?y=1#z\n",
     "a: b\n\n\n",
