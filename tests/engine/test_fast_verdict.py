@@ -81,6 +81,18 @@ def test_every_shipped_ruleset_gives_the_same_results_on_its_rule_tests(folder: 
     assert _same(rules, tests + examples) > 0
 
 
+@pytest.mark.parametrize(
+    "ruleset", sorted(REPO.glob("examples/*/*.qr")), ids=lambda p: str(p.relative_to(REPO))
+)
+def test_every_example_ruleset_gives_the_same_results(ruleset: Path) -> None:
+    """The examples' rulesets (terms and their tiers among them) on every example agreement."""
+    try:
+        rules = load_ruleset(ruleset)
+    except QrulesError:
+        pytest.skip(f"{ruleset.name} is an example of a ruleset that does not load")
+    assert _same(rules, _agreements(REPO / "examples")) > 20
+
+
 def test_all_rulesets_at_once_on_the_corpora_and_examples() -> None:
     rules = load_ruleset(REPO / "rulesets")
     corpus = _agreements(REPO / "tests" / "corpus") + _agreements(REPO / "tests" / "cases")
