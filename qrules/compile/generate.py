@@ -314,8 +314,17 @@ class Generator(Reads):
         return lines, items, var, {**scope, name: (var, located)}
 
     # ------------------------------------------------------------------ nesting
-    def nested(self) -> _Nesting:
-        return _Nesting(self)
+    @contextmanager
+    def nested(self) -> Iterator[None]:
+        """One level deeper (quantifiers, ifs, indexed `exists`); past MAX_NESTING, the
+        closures decide (Python limits how deeply blocks nest)."""
+        self.nesting += 1
+        try:
+            if self.nesting > MAX_NESTING:
+                raise Unsupported("nested too deeply")
+            yield
+        finally:
+            self.nesting -= 1
 
     @contextmanager
     def element(self, name: str) -> Iterator[None]:
@@ -325,19 +334,6 @@ class Generator(Reads):
             yield
         finally:
             self.looping = outer
-
-
-class _Nesting:
-    def __init__(self, generator: Generator) -> None:
-        self.generator = generator
-
-    def __enter__(self) -> None:
-        self.generator.nesting += 1
-        if self.generator.nesting > MAX_NESTING:
-            raise Unsupported("nested too deeply")
-
-    def __exit__(self, *exc: object) -> None:
-        self.generator.nesting -= 1
 
 
 def _worth_keeping(node: ast.Expr) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,13 +124,25 @@ class Reads:
             return [f"{t} = _daily({self.k(compute)}, doc, today)"], t
         return [], self.k(compute(Env({}, dt.date.today())))
 
+    def _exists_indexed(self, node: ast.Path, scope: Scope) -> Code:
+        """``exists(agreement[k])``: `exists` catches a missing field anywhere in reading the
+        path, its index included, as a `try` does here."""
+        with self.nested():
+            lines, _, _ = self.read(node, scope)
+        t = self.table.temp()
+        lines = ["try:", *indent([*lines, f"{t} = True"]), "except _Absent:", f"    {t} = False"]
+        return Code(tuple(lines), t, BOOL)
+
+    def nested(self) -> AbstractContextManager[None]:
+        raise NotImplementedError  # the expression generator's: it counts the nesting
+
     def exists(self, node: ast.Expr, scope: Scope) -> Code:
         """Whether a path reads a value: a missing step answers false (nested ifs, no
         exception); a step the closures would refuse is unsure."""
         if not isinstance(node, ast.Path) or len(node.segments) > MAX_PATH:
             raise Unsupported("exists")
         if any(isinstance(s, ast.Index) for s in node.segments):
-            raise Unsupported("exists with an index")
+            return self._exists_indexed(node, scope)
         lines, current, located = self._root(node, scope, absent=None)
         if current is None and not node.segments:  # the common `exists(field)`
             return Code((), f"({self.table.field(node.root)} is not None)", BOOL)

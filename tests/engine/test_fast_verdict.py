@@ -382,3 +382,38 @@ def test_patterns_that_could_backtrack_far_or_read_otherwise_stay_with_re2(patte
 
     assert plain_program(pattern, "") is None
     assert plain_program("^[A-Z]{2}$", "m") is None  # a flag Python reads otherwise
+
+
+PATHS = [
+    "exists(xs[i])",
+    "exists(agreement[k])",
+    "exists(r[k].v)",
+    "exists(r.a.v)",
+    "xs[i] == 1",
+    "xs[i] == null",
+    "r[k].v == 1",
+    "all x in xs: x == 1",
+    "count(x in xs where exists(x.v)) == 0",
+]
+
+
+def test_paths_at_their_edges_give_the_same_results() -> None:
+    """Indexes in and out of range, of the wrong type, missing; records, lists and nulls
+    where a path expects another; each as a guard and as a require."""
+    lines = ['ruleset paths "Paths"', "  schema none", ""]
+    for n, test in enumerate(PATHS):
+        lines += [f'rule W{n} "guard"', f"  when {test}", "  require true", ""]
+        lines += [f'rule Q{n} "require"', f"  require {test}", ""]
+    rules = load_ruleset_text("\n".join(lines))
+    shapes = {
+        "xs": [[1, None], [], "s", {"a": 1}, [{"v": 1}, {"w": 2}]],
+        "i": [0, 1, 2, -1, -2, -3, "a", True, 1.5],
+        "k": ["xs", "a", "zz", 1],
+        "r": [{"a": {"v": 1}}, {"a": None}, {"a": {"v": None}}, [1]],
+    }
+    documents = [{}]
+    for key, values in shapes.items():
+        documents = [d | {key: v} for d in documents for v in values] + documents[:3]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [_written(d, f"shape-{n}.yaml", folder) for n, d in enumerate(documents)]
+        assert _same(rules, paths) == len(documents) > 500
