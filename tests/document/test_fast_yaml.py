@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qrules.document.fast_yaml import KEY_NOT_FIRST, fast_load
+from qrules.document.fast_yaml import _LINE, KEY_NOT_FIRST, SIMPLE_LINE, fast_load
 from qrules.document.load import _strict_load
 from qrules.document.model import Document
 from qrules.document.read import front_matter
@@ -158,6 +158,33 @@ def test_no_key_the_fast_path_takes_has_a_tag_the_strict_path_refuses() -> None:
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
         if any(tag not in SCALAR_TAGS for tag, _ in resolvers):
             assert first and first in KEY_NOT_FIRST, first
+
+
+def assert_simple_line_agrees(line: str) -> None:
+    simple = SIMPLE_LINE.fullmatch(line)
+    if simple:
+        full = _LINE.fullmatch(line)
+        assert full is not None
+        ind, dash, key, plain = simple.groups("")
+        assert full.groups("") == (ind, dash, key, "", plain, "", "", "", ""), line
+
+
+def test_the_commonest_lines_are_read_alike_by_both_patterns(workload: list[str]) -> None:
+    lines = {line for text in [*workload, *REPOSITORY.values()] for line in text.split("\n")}
+    assert sum(bool(SIMPLE_LINE.fullmatch(line)) for line in lines) > len(lines) // 3
+    for line in lines:
+        assert_simple_line_agrees(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=" -", max_size=4),
+    st.text(alphabet="aZ_09-: #'\".+/@ü", max_size=8),
+    st.text(alphabet="aZ09 .+/@-:#'\"[]{}ü,", max_size=12),
+)
+def test_any_line_is_read_alike_by_both_patterns(start: str, key: str, value: str) -> None:
+    assert_simple_line_agrees(f"{start}{key}: {value}")
+    assert_simple_line_agrees(f"{start}{key}{value}")
 
 
 def test_nesting_near_the_limit_is_left_to_libyaml() -> None:
