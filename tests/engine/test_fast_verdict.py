@@ -4,6 +4,7 @@ and the same applied rules with it and without it; and it decides most rule runs
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import subprocess
@@ -202,6 +203,11 @@ SHAPES = [
 ]
 
 
+def _shape(data: st.DataObject) -> object:
+    """A copy: a later round may change what it inserted, never the shared SHAPES."""
+    return copy.deepcopy(data.draw(st.sampled_from(SHAPES)))
+
+
 def _misshapen(document: object, data: st.DataObject) -> object:
     for _ in range(data.draw(st.integers(1, 5))):
         target = document
@@ -214,9 +220,9 @@ def _misshapen(document: object, data: st.DataObject) -> object:
                 break
             target = child
         if isinstance(target, dict) and target:
-            target[data.draw(st.sampled_from(sorted(target)))] = data.draw(st.sampled_from(SHAPES))
+            target[data.draw(st.sampled_from(sorted(target)))] = _shape(data)
         elif isinstance(target, list) and target:
-            target[data.draw(st.integers(0, len(target) - 1))] = data.draw(st.sampled_from(SHAPES))
+            target[data.draw(st.integers(0, len(target) - 1))] = _shape(data)
     return document
 
 
