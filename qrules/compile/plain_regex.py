@@ -20,7 +20,7 @@ from typing import Any
 
 MAX_PATHS = 64  # the ways a pattern may match from one start
 MAX_TEXT = 256  # longer texts go to RE2
-MEMO_ENTRIES = 20_000  # per pattern: texts whose RE2 answer is kept
+MEMO_ENTRIES, MEMO_TEXT = 4096, 64  # per pattern: short texts whose RE2 answer is kept
 
 _TOKEN = re.compile(
     r"""
@@ -51,7 +51,7 @@ def searcher(program: Any, plain: re.Pattern[str] | None) -> Callable[[str], boo
         answer = seen.get(text)
         if answer is None:
             answer = program.search(text) is not None
-            if len(seen) < MEMO_ENTRIES and len(text) <= MAX_TEXT:
+            if len(seen) < MEMO_ENTRIES and len(text) <= MEMO_TEXT:
                 seen[text] = answer
         return answer
 
