@@ -6,6 +6,7 @@ mutated text; elsewhere the fast path must give up, and the strict path words th
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from typing import Any
@@ -15,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qrules.document.fast_yaml import _LINE, KEY_NOT_FIRST, SIMPLE_LINE, fast_load
+from qrules.document.fast_yaml import _DOUBTFUL, _LINE, KEY_NOT_FIRST, SIMPLE_LINE, fast_load
 from qrules.document.load import _strict_load
 from qrules.document.model import Document
 from qrules.document.read import front_matter
@@ -158,6 +159,15 @@ def test_no_key_the_fast_path_takes_has_a_tag_the_strict_path_refuses() -> None:
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
         if any(tag not in SCALAR_TAGS for tag, _ in resolvers):
             assert first and first in KEY_NOT_FIRST, first
+
+
+def test_the_characters_left_to_libyaml_are_all_but_the_printable_ones_on_a_line() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    # YAML 1.1's printable characters (libyaml's reader refuses the others), less tabs, the
+    # line breaks other than \n, and the byte order mark
+    not_printable = "[^\t\n\r\x85\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    refused = re.compile(f"{not_printable}|[\t\r\x85\u2028\u2029\ufeff]")
+    assert "".join(_DOUBTFUL.findall(every)) == "".join(refused.findall(every))
 
 
 def assert_simple_line_agrees(line: str) -> None:
