@@ -128,6 +128,8 @@ _IDENTITY_KEYS = ("id", "title", "revision", "status", "type", "effective", "ter
 
 def _shown(value: Any) -> str | None:
     """A scalar as messages show it; None for what is absent or not a single value."""
+    if type(value) is str:  # most of them, shown as they are (`show` would say the same)
+        return value
     if value is None or isinstance(value, (dict, list)):
         return None
     return show(value)
