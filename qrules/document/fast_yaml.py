@@ -1,16 +1,17 @@
 """The common subset of block YAML → values and marks in one pass over the lines, without
 libyaml's node tree: block mappings and lists (``- key: value`` items too), plain scalars
 on one line or folded over more, one-line quoted scalars, one-line flow lists of plain
-scalars, ``[]`` and ``{}``, plain or quoted keys, comments and blank lines.
+scalars, ``[]`` and ``{}``, literal and folded block scalars (``block_scalar``), plain or
+quoted keys, comments and blank lines.
 
 Composing with libyaml makes a node and two marks per value, as Python objects, before any
 value exists; most agreements are written in this subset, and one compiled line pattern
-reads them about three times faster. Anything outside the subset or doubtful in it (tabs,
-other flow collections, anchors, tags, block scalars, document markers, escapes, duplicate
-keys, odd indentation, a folded line that could be read two ways, a value the strict path
-refuses, nesting near its limit) makes :func:`fast_load` give up (None), and the strict
-path (``strict_yaml``) loads the text and words every problem. Where it does not give up,
-its values, marks and typing notes are the strict path's, exactly:
+reads them about twice as fast. Anything outside the subset or doubtful in it (tabs, other
+flow collections, anchors, tags, other block scalar headers, document markers, escapes,
+duplicate keys, odd indentation, a folded line that could be read two ways, a value the
+strict path refuses, nesting near its limit) makes :func:`fast_load` give up (None), and
+the strict path (``strict_yaml``) loads the text and words every problem. Where it does
+not give up, its values, marks and typing notes are the strict path's, exactly:
 ``tests/document/test_fast_yaml.py`` compares the two on every YAML file of the
 repository, generated workload agreements, and generated and mutated text.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from qrules.document.block_scalar import BlockScalar
 from qrules.document.scalars import AMBIGUOUS, SCALAR_TAGS, STARTS, plain_tag, read_scalar
 from qrules.limits import MAX_DEPTH, MAX_VALUES
 from qrules.model.paths import DocPath, Location
@@ -53,7 +55,8 @@ _KEY = rf"[^{KEY_NOT_FIRST}]{_BODY}"
 _PLAIN = rf"""(?:[^\x00-\x20\-?:,\[\]{{}}\#&*!|>'"%@`]|-(?=[^\ \n])){_BODY}"""
 _QUOTED_KEY = r"'[^'\n]*(?:''[^'\n]*)*'|\"[^\"\\\n]*\""
 _QUOTED = rf"{_QUOTED_KEY}|\{{\}}"
-# A flow list on one line, of plain scalars only (`[material, process, site]`).
+# A flow list on one line, of plain scalars only (`[material, process, site]`); or, in its
+# place, the header of a literal or folded block scalar (`|`, `>`, `|-`, `>-`).
 _FLOW = r"\[[^\n\[\]{}]*\]"
 _FLOW_ITEM = re.compile(r"""(?:[^\x00-\x20\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ ]))[^\n:#,\[\]{}]*""")
 
@@ -64,7 +67,7 @@ _LINE = re.compile(
     (?:
         (-\ +)?
         (?:(?:({_KEY})|({_QUOTED_KEY})):(?=\ |\Z)\ *)?
-        (?:({_PLAIN})|({_QUOTED})|({_FLOW}))?
+        (?:({_PLAIN})|({_QUOTED})|({_FLOW}|[|>]-?))?
         \ *(?:(?<![^\ \n])(\#)[^\n]*)?
       | ([^\n]+)
     )""",
@@ -162,7 +165,9 @@ class _Reader:
     """The open collections (the innermost in ``cur``, ``indent``, ``path``; the others
     on ``stack``) and what the lines so far recorded."""
 
-    __slots__ = ("cur", "entry", "indent", "loaded", "open", "path", "pending", "stack", "text")
+    __slots__ = (
+        "block", "cur", "entry", "indent", "loaded", "open", "path", "pending", "stack", "text"
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.loaded = Loaded({}, {}, {}, set())
@@ -174,11 +179,15 @@ class _Reader:
         self.entry = -1  # the column of a key line adding to ``cur``, else -1
         self.open = -1  # the line whose plain scalar, ``text``, the next line may continue
         self.text = ""
+        # a block scalar whose lines are being read, and where its text goes
+        self.block: tuple[BlockScalar, Any, Any] | None = None
 
     def read(self, text: str) -> Loaded | None:
         locations = self.loaded.locations
         lines = _lines
         for number, line in enumerate(text.split("\n"), 1):
+            if self.block is not None and self.block_line(line):
+                continue
             parts = lines.get(line) or _parsed(line)
             column, dash, key, plain, scalar, flags, collection, at, note, bad = parts
             # The common line first: one more `key: value` of the innermost mapping.
@@ -210,6 +219,8 @@ class _Reader:
                 cur[key] = self.collection(number, at, collection, child)
             else:
                 self.pending, self.entry = (key, child), -1
+        if self.block is not None:  # up to the text's end: a break follows its last line if
+            self.end_block(final_break=self.block[0].lines[-1:] == [""])  # a line follows it
         if self.cur is None:
             return None
         if self.pending:
@@ -304,6 +315,9 @@ class _Reader:
         where it starts (``[a, b]``; no empty items, no trailing comma)."""
         if flow == "{}":
             return {}
+        if flow[0] in "|>":
+            self.block = (BlockScalar(flow, self.indent), self.cur, path[-1])
+            return ""  # for now: the block's lines follow
         items: list[Any] = []
         inner = flow[1:-1]
         if not inner.strip(" "):
@@ -318,6 +332,25 @@ class _Reader:
             items.append(self.plain(child, text))
             column += len(part) + 1
         return items
+
+    def block_line(self, line: str) -> bool:
+        """Whether the line is the open block scalar's; the first that is not ends it."""
+        assert self.block is not None
+        taken = self.block[0].take(line)
+        if taken is None:
+            raise _GiveUp
+        if not taken:
+            self.end_block(final_break=True)
+        return taken
+
+    def end_block(self, final_break: bool) -> None:
+        assert self.block is not None
+        scalar, container, slot = self.block
+        text = scalar.text(final_break)
+        if text is None:
+            raise _GiveUp
+        container[slot] = text
+        self.block = None
 
     def flag(self, path: DocPath, text: str, flags: int) -> None:
         """Note a plain scalar YAML re-typed, or give up on one the strict path refuses."""

@@ -125,6 +125,8 @@ TAKEN = [
     "yes: no\n1: on\n0777: 1.50\nn: 0.10\nnull: ~\nempty:\n",
     "name: Müller — 検査 🙂\nstadt: Zürich\n",
     "Müller: [ä, ö, 検査 x]\nk: '''a'''\n",
+    "a: |\n  x\n    y #z\n\n  w\nb: >-\n  p\n  q\n\n  r\nc:\n- |-\n   s\n- >\n  t\n",
+    "a: |\n  x\n  ",
     "a:\n  b:\n    c:\n      d: -1\n",
     "a: http://example.com/x?y=1#z\n",
     "a: b\n\n\n",
@@ -133,8 +135,9 @@ TAKEN = [
     'a: ---\nb: ...\n...: x\nc: -1\nd: "it\'s"\ne: <x\n',
 ]
 REFUSED = [
-    "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  x\n",
-    "a: >\n  x\n", "---\na: 1\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
+    "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |2\n  x\n",
+    "a: |+\n  x\n", "a: |\n\n  x\n", "a: >\n  x\n   y\n", "a: |\nb: 1\n", "a: |\n  x\n   \n",
+    "a: >\n", "- |\n  x\n", "---\na: 1\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
     "'': 1\n", "'a' : 1\n", 'a: "x\\ty"\n', "a: 1\na: 2\n", "<<: {a: 1}\n", "=: 1\n",
     "a: =\n", "a: .inf\n", "a: .nan\n", "a: b: c\n", "a: b:\n", "a:\n  b\n", "a: b\n  c: d\n",
     "a: 1\n b: 2\n", "  a: 1\nb: 2\n", "- a\n", "a\n", "a: [b, [c]]\n", "a: [b,]\n",
@@ -254,7 +257,7 @@ def test_dumped_documents_are_read_as_libyaml_reads_them(
 
 class Layout:
     """Writes a document as a person might: any indentation per level, lists indented or
-    not, `- key:` items, flow lists, plain or quoted scalars, comments, folded lines; each
+    not, `- key:` items, flow lists, plain, quoted or block scalars, comments, folded lines; each
     choice drawn, so that every layout the subset takes is compared with libyaml."""
 
     def __init__(self, data: st.DataObject) -> None:
@@ -281,7 +284,12 @@ class Layout:
         self.lines.append(line)
 
     def value(self, head: str, value: Any, indent: int) -> None:
-        if isinstance(value, dict) and value:
+        if isinstance(value, str) and self.draw(st.integers(0, 4)) == 0:
+            self.emit(f"{head} {self.draw(st.sampled_from(['|', '>', '|-', '>-']))}")
+            deeper = " " * (indent + self.draw(st.sampled_from([1, 2, 4])))
+            for line in value.split("\n"):
+                self.emit(deeper + line if line else "")
+        elif isinstance(value, dict) and value:
             self.emit(head)
             self.mapping(value, indent + self.draw(st.sampled_from([1, 2, 4])))
         elif isinstance(value, list) and value:
