@@ -10,8 +10,10 @@ Only results of files read whole are kept: a file that cannot be read says so af
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -122,10 +124,24 @@ def dated(data: Any) -> bool:
 
 
 def _run_digest(rules: Rulebook, schema: str | Path | None, params: str, today: str) -> str:
-    parts = [__version__, LAYOUT, today, _schema_digest(schema), params]
+    parts = [__version__, code_digest(), LAYOUT, today, _schema_digest(schema), params]
     parts += [f"{ruleset.path}:{ruleset.sha256}" for ruleset in rules.rulesets]
     parts += [check.info.id for check in rules.checks]  # the rules of this run, if narrowed
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """Which qrules judged: its version alone does not say, for a checkout or an editable
+    install whose code changes under one version. Each module's name, size and time of
+    change (the package's ~150 files: a millisecond, once per process)."""
+    package = Path(__file__).resolve().parents[1]
+    entries = []
+    for module in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            status = module.stat()
+            entries.append(f"{module.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha256("\0".join(entries).encode()).hexdigest()
 
 
 def _schema_digest(schema: str | Path | None) -> str:

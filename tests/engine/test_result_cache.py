@@ -5,6 +5,7 @@ entry or file is never trusted; the store stays bounded."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -193,3 +194,37 @@ def test_which_rules_applied_comes_back_from_the_cache(tmp_path: Path, loads: li
     loads.clear()
     assert check(root, "--show-passes") == first
     assert loads == []
+
+
+def test_other_qrules_code_checks_again(
+    tmp_path: Path, loads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout or an editable install changes its code under one version number: the
+    code itself is part of the key."""
+    from qrules.engine import cached
+
+    root = repository(tmp_path, 2)
+    check(root)
+    loads.clear()
+    check(root)
+    assert loads == []
+    monkeypatch.setattr(cached, "code_digest", lambda: "other code")
+    check(root)
+    assert len(loads) == 2
+
+
+def test_the_code_digest_follows_the_package_files(tmp_path: Path) -> None:
+    from qrules.engine import cached
+
+    digest = cached.code_digest()
+    assert digest == cached.code_digest() and len(digest) == 64
+    module = Path(cached.__file__)
+    stamp = module.stat()
+    try:
+        os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+        cached.code_digest.cache_clear()
+        assert cached.code_digest() != digest
+    finally:
+        os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        cached.code_digest.cache_clear()
+    assert cached.code_digest() == digest
