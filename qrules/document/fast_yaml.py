@@ -81,7 +81,8 @@ SIMPLE_LINE = re.compile(
 )
 # A line as the reader takes it: its column, `- `, the key (unquoted), a plain value as
 # written, the scalar value on the line and its flags (None: no scalar), a collection
-# (`{}`, a flow list) and its column, a comment, and the line if it is outside the subset.
+# (`{}`, a flow list, a block scalar's header) and its column, a comment, and the line if
+# it is outside the subset.
 _Line = tuple[int, str, str, str, Any, "int | None", str, int, str, str]
 # Lines repeat across agreements (`    issuer: BSI`, `  coc: true`): 72% of the workload's
 # lines are among its 5,000 most frequent, and a line read before is not matched again. A
