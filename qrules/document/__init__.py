@@ -1,10 +1,10 @@
 """Agreement files → plain values + a source map, strictly; problems become findings.
 
-The steps, one module each: ``read`` (bytes → text), ``fast_yaml`` (the common YAML subset →
-values and marks, line by line) or else ``strict_yaml`` (text → values and marks through
-libyaml, every problem found; ``json_nodes`` for JSON), both typing scalars by ``scalars``,
-``validate`` (the schema, and typed values), ``load`` (the steps in order); ``files`` finds
-agreements below folders; ``model`` is the Document.
+The steps, one module each: ``read`` (bytes → text), ``fast_yaml`` (the common YAML subset
+→ values and marks, line by line; ``flow_yaml``, ``block_scalar``) or else ``strict_yaml``
+(text → values and marks through libyaml, every problem found; ``json_nodes`` for JSON),
+both typing scalars by ``scalars``, ``validate`` (the schema, and typed values), ``load``
+(the steps in order); ``files`` finds agreements below folders; ``model`` is the Document.
 """
 
 from qrules.document.files import SUFFIXES, agreement_files

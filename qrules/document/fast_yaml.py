@@ -1,12 +1,12 @@
 """The common subset of block YAML → values and marks in one pass over the lines, without
 libyaml's node tree: block mappings and lists (``- key: value`` items too), plain scalars
-on one line or folded over more, one-line quoted scalars, one-line flow lists of plain
-scalars, ``[]`` and ``{}``, literal and folded block scalars (``block_scalar``), plain or
-quoted keys, comments and blank lines.
+on one line or folded over more, one-line quoted scalars, one-line flow lists and mappings
+of plain scalars (``flow_yaml``), literal and folded block scalars (``block_scalar``),
+plain or quoted keys, comments and blank lines.
 
 Composing with libyaml makes a node and two marks per value, as Python objects, before any
 value exists; most agreements are written in this subset, and one compiled line pattern
-reads them about twice as fast. Anything outside the subset or doubtful in it (tabs, other
+reads them about twice as fast. Anything outside the subset or doubtful in it (tabs, nested
 flow collections, anchors, tags, other block scalar headers, document markers, escapes,
 duplicate keys, odd indentation, a folded line that could be read two ways, a value the
 strict path refuses, nesting near its limit) makes :func:`fast_load` give up (None), and
@@ -22,6 +22,7 @@ import re
 from typing import Any, NamedTuple
 
 from qrules.document.block_scalar import BlockScalar
+from qrules.document.flow_yaml import FLOW, Item, flow_items
 from qrules.document.scalars import AMBIGUOUS, SCALAR_TAGS, STARTS, plain_tag, read_scalar
 from qrules.limits import MAX_DEPTH, MAX_VALUES
 from qrules.model.paths import DocPath, Location
@@ -54,20 +55,17 @@ _KEY = rf"[^{KEY_NOT_FIRST}]{_BODY}"
 # A plain value may also start with `-` before a non-space, or with `<`, `=`.
 _PLAIN = rf"""(?:[^\x00-\x20\-?:,\[\]{{}}\#&*!|>'"%@`]|-(?=[^\ \n])){_BODY}"""
 _QUOTED_KEY = r"'[^'\n]*(?:''[^'\n]*)*'|\"[^\"\\\n]*\""
-_QUOTED = rf"{_QUOTED_KEY}|\{{\}}"
-# A flow list on one line, of plain scalars only (`[material, process, site]`); or, in its
-# place, the header of a literal or folded block scalar (`|`, `>`, `|-`, `>-`).
-_FLOW = r"\[[^\n\[\]{}]*\]"
-_FLOW_ITEM = re.compile(r"""(?:[^\x00-\x20\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ ]))[^\n:#,\[\]{}]*""")
+_QUOTED = _QUOTED_KEY
 
 # One line: indentation, `- `, a plain or quoted `key:`, a value on the line, a comment;
-# else `bad`.
+# else `bad` (so is a document marker, `---` or `...` at the start of a line).
 _LINE = re.compile(
     rf"""(\ *)
     (?:
+        (?!\A(?:---|\.\.\.)(?:\ |\Z))
         (-\ +)?
         (?:(?:({_KEY})|({_QUOTED_KEY})):(?=\ |\Z)\ *)?
-        (?:({_PLAIN})|({_QUOTED})|({_FLOW}|[|>]-?))?
+        (?:({_PLAIN})|({_QUOTED})|({FLOW}|[|>]-?))?  # a flow collection or a block scalar
         \ *(?:(?<![^\ \n])(\#)[^\n]*)?
       | ([^\n]+)
     )""",
@@ -117,9 +115,9 @@ def _parsed(line: str) -> _Line:
     flags = None
     if plain:
         scalar, flags = (plain, 0) if plain[:1] not in STARTS else _typed(plain)
-    elif quoted[:1] in ("'", '"'):
+    elif quoted:
         scalar, flags = _unquoted(quoted), 0
-    collection = flow or ("{}" if quoted == "{}" else "")
+    collection = flow
     parts = (len(ind), dash, key, plain, scalar, flags, collection, at, note, bad)
     if bad or (qkey and not key) or len(key) > _MAX_KEY:  # and the empty or a long key
         parts = (0, "", "", "", None, None, "", -1, "", line)  # nothing else of it is read
@@ -312,27 +310,27 @@ class _Reader:
         return value
 
     def collection(self, number: int, column: int, flow: str, path: DocPath) -> Any:
-        """``{}``, or a one-line flow list at ``column`` of plain scalars, each marked
-        where it starts (``[a, b]``; no empty items, no trailing comma)."""
-        if flow == "{}":
-            return {}
+        """A flow collection at ``column``, its items marked; or a block scalar's header."""
         if flow[0] in "|>":
             self.block = (BlockScalar(flow, self.indent), self.cur, path[-1])
             return ""  # for now: the block's lines follow
-        items: list[Any] = []
-        inner = flow[1:-1]
-        if not inner.strip(" "):
-            return items
-        column += 2  # the column (1-based) of the first character after `[`
-        for index, part in enumerate(inner.split(",")):
-            text = part.strip(" ")
-            if not _FLOW_ITEM.fullmatch(text):
-                raise _GiveUp
-            child = (*path, index)
-            self.loaded.locations[child] = (number, column + len(part) - len(part.lstrip(" ")))
-            items.append(self.plain(child, text))
-            column += len(part) + 1
-        return items
+        items = flow_items(flow, column)
+        if items is None:
+            raise _GiveUp
+        if flow[0] == "[":
+            return [self.flow_item(number, (*path, i), item) for i, item in enumerate(items)]
+        mapping: dict[str, Any] = {}
+        for item in items:
+            key = str(item[0])
+            if key in mapping or plain_tag(key) not in SCALAR_TAGS:
+                raise _GiveUp  # a duplicate key, `<<` or `=`
+            mapping[key] = self.flow_item(number, (*path, key), item)
+        return mapping
+
+    def flow_item(self, number: int, path: DocPath, item: Item) -> Any:
+        """A flow collection's item, marked where it (or its key) starts."""
+        self.loaded.locations[path] = (number, item[2] + 1)
+        return self.plain(path, item[1])
 
     def block_line(self, line: str) -> bool:
         """Whether the line is the open block scalar's; the first that is not ends it."""

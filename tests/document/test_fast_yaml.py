@@ -127,6 +127,7 @@ TAKEN = [
     "Müller: [ä, ö, 検査 x]\nk: '''a'''\n",
     "a: |\n  x\n    y #z\n\n  w\nb: >-\n  p\n  q\n\n  r\nc:\n- |-\n   s\n- >\n  t\n",
     "a: |\n  x\n  ",
+    "a: {b: 1, c d: -x, yes: 2.50}\nl:\n- {x: ü,  y:  z }\n- { }\n",
     "a:\n  b:\n    c:\n      d: -1\n",
     "a: http://example.com/x?y=1#z\n",
     "a: b\n\n\n",
@@ -137,11 +138,12 @@ TAKEN = [
 REFUSED = [
     "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |2\n  x\n",
     "a: |+\n  x\n", "a: |\n\n  x\n", "a: >\n  x\n   y\n", "a: |\nb: 1\n", "a: |\n  x\n   \n",
-    "a: >\n", "- |\n  x\n", "---\na: 1\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
+    "a: >\n", "- |\n  x\n", "---\na: 1\n", "a: 1\n...\n", "... b: 1\n", "a: 1\n... {b: 1}\n", "--- a: 1\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
     "'': 1\n", "'a' : 1\n", 'a: "x\\ty"\n', "a: 1\na: 2\n", "<<: {a: 1}\n", "=: 1\n",
     "a: =\n", "a: .inf\n", "a: .nan\n", "a: b: c\n", "a: b:\n", "a:\n  b\n", "a: b\n  c: d\n",
     "a: 1\n b: 2\n", "  a: 1\nb: 2\n", "- a\n", "a\n", "a: [b, [c]]\n", "a: [b,]\n",
-    "a: [b, , c]\n", "a: [b: c]\n", "a: {b: c}\n", "a: 'b\n  c'\n", "a: b\n\n  c\n",
+    "a: [b, , c]\n", "a: [b: c]\n", "a: {b: c, b: d}\n", "a: {b}\n", "a: {b: }\n",
+    "a: {b: c,}\n", "a: {b : c}\n", "a: {<<: c}\n", "a: {b: [c]}\n", "a: {b: {c: d}}\n", "a: 'b\n  c'\n", "a: b\n\n  c\n",
     "a: b # c\n  d\n", "a:\n-\n", "a:\n- # c\n", "a: - b\n", "- - a\n", "a:\n  - b\n  c: 1\n",
     "a: x\n  - y\n", "d: Packaging\n  the parts\n    more: words\n", "\ufeffa: 1\n", "a: b\u2028c\n", "a: \x85\n", "", "# only\n", "a: 'x'#c\n",
     "a: 1" + "0" * 5000 + "\n", " a b\nc: d\n", "k" * 200 + ": 1\n",
@@ -290,6 +292,10 @@ class Layout:
             for line in value.split("\n"):
                 self.emit(deeper + line if line else "")
         elif isinstance(value, dict) and value:
+            if self.draw(st.integers(0, 3)) == 0:
+                pairs = ", ".join(f"{self.scalar(k)}: {self.scalar(v)}" for k, v in value.items())
+                self.emit(f"{head} {{{pairs}}}")
+                return
             self.emit(head)
             self.mapping(value, indent + self.draw(st.sampled_from([1, 2, 4])))
         elif isinstance(value, list) and value:
