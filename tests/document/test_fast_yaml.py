@@ -332,6 +332,31 @@ def test_documents_written_in_any_layout_are_read_as_libyaml_reads_them(
     same_as_strict("\n".join(layout.lines) + "\n")
 
 
+# Lines of keys and values that start with indicators, markers or look like other types:
+# whatever the fast path takes of them, it reads as libyaml does.
+EDGE_KEYS = st.sampled_from(
+    ["a", "b", "k y", "...", "---", "... a", "--- a", "1", "yes", "~", "'q'", '"d"', "x:y", "x#y", "<<", "=",
+     "-a", "?a", ".5", "ü", "a ", "[a]", "{a}", "&a", "!a", "%a", "@a", "", "a'b"]
+)  # fmt: skip
+EDGE_VALUES = st.sampled_from(
+    ["", "a", "b c", "...", "---", "- a", "-a", "? a", ": a", "1", "-1", "0777", "1:30", "yes",
+     "~", ".inf", "<<", "=", "'q'", "'it''s'", '"d"', "'a", "[]", "[a, b]", "[a,]", "{}",
+     "{a: 1}", "{a}", "|", ">-", "|+", "#c", "a #c", "a#c", "&a x", "*a", "!!str a", "%a",
+     "@a", "`a", "a: b", "a:", "ü 検", "http://x/#y"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(EDGE_KEYS, EDGE_VALUES), min_size=1, max_size=3), st.data())
+def test_keys_and_values_at_the_edges_are_read_as_libyaml_reads_them(
+    entries: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    lines = [f"{key}: {value}".rstrip() for key, value in entries]
+    if data.draw(st.booleans()):  # the same entries as a list item's mapping
+        lines = ["items:"] + [("- " if n == 0 else "  ") + line for n, line in enumerate(lines)]
+    same_as_strict("\n".join(lines) + "\n")
+
+
 MUTATIONS = st.sampled_from(
     [" ", "  ", "-", "- ", "#", " #", ": ", ":", "'", '"', "\t", "  \n", "ü", "[", "]", ","]
 )
