@@ -2,17 +2,17 @@
 libyaml's node tree: block mappings and lists (``- key: value`` items too), plain scalars
 on one line or folded over more, one-line quoted scalars, one-line flow lists and mappings
 of plain scalars (``flow_yaml``), literal and folded block scalars (``block_scalar``),
-plain or quoted keys, comments and blank lines.
+plain or quoted keys, comments, blank lines and a leading ``---``.
 
 Composing with libyaml makes a node and two marks per value, as Python objects, before any
 value exists; most agreements are written in this subset, and one compiled line pattern
 reads them about twice as fast. Anything outside the subset or doubtful in it (tabs, nested
-flow collections, anchors, tags, other block scalar headers, document markers, escapes,
-duplicate keys, odd indentation, a folded line that could be read two ways, a value the
-strict path refuses, nesting near its limit) makes :func:`fast_load` give up (None), and
-the strict path (``strict_yaml``) loads the text and words every problem. Where it does
-not give up, its values, marks and typing notes are the strict path's, exactly:
-``tests/document/test_fast_yaml.py`` compares the two on every YAML file of the
+flow collections, anchors, tags, other block scalar headers, other document markers,
+escapes, duplicate keys, odd indentation, a folded line that could be read two ways, a
+value the strict path refuses, nesting near its limit) makes :func:`fast_load` give up
+(None), and the strict path (``strict_yaml``) loads the text and words every problem.
+Where it does not give up, its values, marks and typing notes are the strict path's,
+exactly: ``tests/document/test_fast_yaml.py`` compares the two on every YAML file of the
 repository, generated workload agreements, and generated and mutated text.
 """
 
@@ -58,7 +58,8 @@ _QUOTED_KEY = r"'[^'\n]*(?:''[^'\n]*)*'|\"[^\"\\\n]*\""
 _QUOTED = _QUOTED_KEY
 
 # One line: indentation, `- `, a plain or quoted `key:`, a value on the line, a comment;
-# else `bad` (so is a document marker, `---` or `...` at the start of a line).
+# else `bad` (so is a document marker, `---` or `...` at the start of a line; the reader
+# takes one `---` before the content, as in most hand-written files).
 _LINE = re.compile(
     rf"""(\ *)
     (?:
@@ -82,6 +83,7 @@ SIMPLE_LINE = re.compile(
 # (`{}`, a flow list, a block scalar's header) and its column, a comment, and the line if
 # it is outside the subset.
 _Line = tuple[int, str, str, str, Any, "int | None", str, int, str, str]
+_DOCUMENT_START = re.compile(r"---(?:\ +(?:\#.*)?)?")
 # Lines repeat across agreements (`    issuer: BSI`, `  coc: true`): 72% of the workload's
 # lines are among its 5,000 most frequent, and a line read before is not matched again. A
 # line is kept the second time it is seen (by its hash), so that lines unique to their
@@ -165,7 +167,8 @@ class _Reader:
     on ``stack``) and what the lines so far recorded."""
 
     __slots__ = (
-        "block", "cur", "entry", "indent", "loaded", "open", "path", "pending", "stack", "text"
+        "block", "cur", "entry", "indent", "loaded", "open", "path", "pending", "stack",
+        "started", "text",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -180,6 +183,7 @@ class _Reader:
         self.text = ""
         # a block scalar whose lines are being read, and where its text goes
         self.block: tuple[BlockScalar, Any, Any] | None = None
+        self.started = False  # by a `---` line
 
     def read(self, text: str) -> Loaded | None:
         locations = self.loaded.locations
@@ -199,8 +203,13 @@ class _Reader:
             elif plain:
                 self.fold(number, column, plain, note)
                 continue
-            elif bad or flags is not None or collection:
-                raise _GiveUp  # outside the subset, or a value alone on a line
+            elif bad:
+                if self.started or self.cur is not None or not _DOCUMENT_START.fullmatch(line):
+                    raise _GiveUp  # outside the subset
+                self.started = True
+                continue
+            elif flags is not None or collection:
+                raise _GiveUp  # a value alone on a line
             else:
                 continue  # a blank or comment line
             cur = self.cur

@@ -128,6 +128,9 @@ TAKEN = [
     "a: |\n  x\n    y #z\n\n  w\nb: >-\n  p\n  q\n\n  r\nc:\n- |-\n   s\n- >\n  t\n",
     "a: |\n  x\n  ",
     "a: {b: 1, c d: -x, yes: 2.50}\nl:\n- {x: ü,  y:  z }\n- { }\n",
+    "---\na: 1\n",
+    "# c\n--- # d\n\na: 1\n",
+    "---   \n  a: 1\n",
     "a:\n  b:\n    c:\n      d: -1\n",
     "a: http://example.com/x?y=1#z\n",
     "a: b\n\n\n",
@@ -138,7 +141,7 @@ TAKEN = [
 REFUSED = [
     "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |2\n  x\n",
     "a: |+\n  x\n", "a: |\n\n  x\n", "a: >\n  x\n   y\n", "a: |\nb: 1\n", "a: |\n  x\n   \n",
-    "a: >\n", "- |\n  x\n", "---\na: 1\n", "a: 1\n...\n", "... b: 1\n", "a: 1\n... {b: 1}\n", "--- a: 1\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
+    "a: >\n", "- |\n  x\n", "---\n---\na: 1\n", "a: 1\n---\n", "--- a: 1\n", "---\n", "a: 1\n...\n", "... b: 1\n", "a: 1\n... {b: 1}\n", "--- a: 1\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
     "'': 1\n", "'a' : 1\n", 'a: "x\\ty"\n', "a: 1\na: 2\n", "<<: {a: 1}\n", "=: 1\n",
     "a: =\n", "a: .inf\n", "a: .nan\n", "a: b: c\n", "a: b:\n", "a:\n  b\n", "a: b\n  c: d\n",
     "a: 1\n b: 2\n", "  a: 1\nb: 2\n", "- a\n", "a\n", "a: [b, [c]]\n", "a: [b,]\n",
@@ -329,7 +332,8 @@ def test_documents_written_in_any_layout_are_read_as_libyaml_reads_them(
 ) -> None:
     layout = Layout(data)
     layout.mapping(document, data.draw(st.sampled_from([0, 0, 2])))
-    same_as_strict("\n".join(layout.lines) + "\n")
+    start = data.draw(st.sampled_from(["", "", "---\n", "--- # a note\n"]))
+    same_as_strict(start + "\n".join(layout.lines) + "\n")
 
 
 # Lines of keys and values that start with indicators, markers or look like other types:
