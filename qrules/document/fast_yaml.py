@@ -2,7 +2,7 @@
 libyaml's node tree: block mappings and lists (``- key: value`` items too), plain scalars
 on one line or folded over more, one-line quoted scalars, one-line flow lists and mappings
 of plain scalars (``flow_yaml``), literal and folded block scalars (``block_scalar``),
-plain or quoted keys, comments, blank lines and a leading ``---``.
+plain or quoted keys, comments, blank lines and a leading ``---``; ``\n`` or ``\r\n``.
 
 Composing with libyaml makes a node and two marks per value, as Python objects, before any
 value exists; most agreements are written in this subset, and one compiled line pattern
@@ -154,6 +154,8 @@ class _GiveUp(Exception):
 def fast_load(text: str) -> Loaded | None:
     """The document's values and marks as the strict path records them, or None where the
     text leaves the subset (or its root is not a mapping)."""
+    if "\r" in text:  # libyaml reads CRLF as one line break, as it reads \n (a lone \r too)
+        text = text.replace("\r\n", "\n")
     if _DOUBTFUL.search(text) or text.count("\n") + text.count(",") > _MAX_LINES:
         return None
     try:

@@ -83,6 +83,9 @@ REPOSITORY = repository_texts()
 
 def test_every_repository_text_is_read_as_libyaml_reads_it() -> None:
     taken = {name for name, text in REPOSITORY.items() if same_as_strict(text)}
+    # ... the same with Windows line breaks, which libyaml reads as \n
+    crlf = {name for name, text in REPOSITORY.items() if same_as_strict(text.replace("\n", "\r\n"))}
+    assert crlf == taken
     # The subset covers how agreements are written (the examples, the rule tests) ...
     examples = {name for name in REPOSITORY if name.startswith("examples/agreements/")}
     assert len(examples) >= 10 and examples <= taken
@@ -107,6 +110,7 @@ def workload(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def test_the_fast_path_takes_every_workload_agreement(workload: list[str]) -> None:
     assert len(workload) == 300
     assert all(same_as_strict(text) for text in workload)
+    assert all(same_as_strict(text.replace("\n", "\r\n")) for text in workload[:50])
 
 
 # Cases at the subset's edges: each is either read exactly as libyaml reads it, or left to
@@ -131,6 +135,8 @@ TAKEN = [
     "---\na: 1\n",
     "# c\n--- # d\n\na: 1\n",
     "---   \n  a: 1\n",
+    "a: b\r\nc: d\n",
+    "k: |\r\n  a\r\n  b\r\nj: >\r\n  c\r\n  d\r\n",
     "a:\n  b:\n    c:\n      d: -1\n",
     "a: http://example.com/x?y=1#z\n",
     "a: b\n\n\n",
@@ -139,7 +145,7 @@ TAKEN = [
     'a: ---\nb: ...\n...: x\nc: -1\nd: "it\'s"\ne: <x\n',
 ]
 REFUSED = [
-    "a:\tb\n", "a: b\r\nc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |2\n  x\n",
+    "a:\tb\n", "a: b\rc: d\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |2\n  x\n",
     "a: |+\n  x\n", "a: |\n\n  x\n", "a: >\n  x\n   y\n", "a: |\nb: 1\n", "a: |\n  x\n   \n",
     "a: >\n", "- |\n  x\n", "---\n---\na: 1\n", "a: 1\n---\n", "--- a: 1\n", "---\n", "a: 1\n...\n", "... b: 1\n", "a: 1\n... {b: 1}\n", "--- a: 1\n", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n",
     "'': 1\n", "'a' : 1\n", 'a: "x\\ty"\n', "a: 1\na: 2\n", "<<: {a: 1}\n", "=: 1\n",
@@ -362,8 +368,9 @@ def test_keys_and_values_at_the_edges_are_read_as_libyaml_reads_them(
 
 
 MUTATIONS = st.sampled_from(
-    [" ", "  ", "-", "- ", "#", " #", ": ", ":", "'", '"', "\t", "  \n", "ü", "[", "]", ","]
-)
+    [" ", "  ", "-", "- ", "#", " #", ": ", ":", "'", '"', "\t", "  \n", "ü", "[", "]", ",",
+     "\r", "\r\n", "|", ">", "---", "...", "{", "}"]
+)  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
