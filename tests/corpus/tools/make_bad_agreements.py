@@ -38,6 +38,10 @@ add("tag-str-on-mapping.yaml", "x-a: !!str {b: 1}\n")
 add("tag-map-on-scalar.yaml", "x-a: !!map text\n")
 add("tag-on-key.yaml", "!!python/name:os.system x-a: 1\n")
 add("tag-custom.yaml", "x-a: !secret value\n")
+# Lines the fast path (document/fast_yaml.py) must leave to libyaml, which finds the problem
+add("document-end-key.yaml", "... x-a: 1\n")
+add("continuation-key.yaml", "x-a: text\n  more: words\n")
+add("flow-duplicate-key.yaml", "x-a: {b: 1, b: 2}\n")
 add("merge-key.yaml", "x-base: &b {a: 1}\nx-copy:\n  <<: *b\n")
 add("multi-document.yaml", "---\nagreement: qrules/v1\n")
 add("huge-integer.yaml", "x-a: " + "9" * 5000 + "\n")
@@ -106,6 +110,9 @@ expected = {
         )
     },
     "merge-key.yaml": [["yaml-tag", L + 2]],
+    "document-end-key.yaml": [["yaml-syntax", L]],
+    "continuation-key.yaml": [["yaml-syntax", L + 1]],
+    "flow-duplicate-key.yaml": [["duplicate-key", L]],
     "multi-document.yaml": [["yaml-syntax", L]],
     "huge-integer.yaml": [["yaml-limits", L]],
     "nan.yaml": [["non-finite", L]],
