@@ -10,7 +10,8 @@ commands, each in its own process, on the same files and machine:
   compose floor  peers/parse_floor.py --mode compose-csafe: libyaml nodes and marks, no values
   load floor     peers/parse_floor.py --mode load-csafe: yaml.load alone
   qrules         qrules check DIR -r benchmarks/workload/rules.qr --format json -o FILE
-                 with --jobs 1, --jobs 2, and --jobs 1 again on a warm result cache
+                 with --jobs 1, --jobs 2, and on a warm result cache (--jobs 1, and the
+                 default --jobs auto: one worker per core for 200 files or more)
 
 It checks that every run of qrules finds exactly the (document, rule) pairs the generator
 broke on purpose (``_expected.tsv``) and the baseline finds, records each command's peak
@@ -113,7 +114,8 @@ def measure(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
         ],
         "qrules, one process": [*plain, "--no-cache", "--jobs", "1"],
         "qrules --jobs 2": [*plain, "--no-cache", "--jobs", "2"],
-        "qrules, re-check with a warm result cache": [*plain, "--jobs", "1"],
+        "qrules, re-check with a warm result cache, --jobs 1": [*plain, "--jobs", "1"],
+        "qrules, re-check with a warm result cache (default --jobs auto)": plain,
     }  # fmt: skip
     _repository(folder, cached_root)
     times: dict[str, list[float]] = {name: [] for name in commands}

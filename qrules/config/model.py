@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,16 +72,23 @@ class Config:
     params: tuple[ParamValue, ...] = ()  # values for the rulesets' params
     text: str = field(default="", repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def root(self) -> Path:
         return self.path.resolve().parent
 
+    @functools.cached_property
+    def _root_prefix(self) -> str:
+        return os.path.join(str(self.root), "")
+
     def relative(self, file: str | Path) -> str | None:
-        """``file`` relative to the configuration's folder, posix style; None if outside."""
-        try:
-            return Path(file).resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        """``file`` relative to the configuration's folder, posix style; None if outside.
+        With strings, not ``Path.resolve``: a batch asks for each of 10,000 files."""
+        real = os.path.realpath(file)
+        if real == str(self.root):
+            return "."
+        if not real.startswith(self._root_prefix):
             return None
+        return Path(real[len(self._root_prefix) :]).as_posix()
 
     def rules_for(self, file: str | Path) -> dict[str, RuleOverride]:
         """The rule overrides for one agreement: the top-level ``rules``, then each
@@ -96,6 +105,8 @@ class Config:
 
     def wants(self, file: str | Path) -> bool | None:
         """False if excluded; True if included; None when ``include`` is not set."""
+        if not self.exclude and not self.include:
+            return None
         relative = self.relative(file)
         if relative is not None and any(g.matches(relative) for g in self.exclude):
             return False

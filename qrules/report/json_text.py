@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json.encoder
 import re
+from collections.abc import Callable
 from typing import Any
 
 _basestring: Any = json.encoder.encode_basestring  # the C version where there is one
@@ -20,46 +21,58 @@ _INDENT = "  "
 def dumps(value: Any, level: int = 0) -> str:
     """``value`` as indented JSON text; ``level``: the indentation it starts at (an entry
     written into a surrounding list)."""
+    text = _text(value, level, _basestring)
+    if _LONE_SURROGATE.search(text) is None:
+        return text
+    # A lone surrogate (text read from a JSON `\ud800` escape) has no UTF-8 form: such a
+    # string is written with escapes, as ``json.dumps(ensure_ascii=True)`` writes it.
+    return _text(value, level, _escaped)
+
+
+def _escaped(value: str) -> str:
+    return str((_basestring if _LONE_SURROGATE.search(value) is None else _ascii)(value))
+
+
+Strings = Callable[[str], str]
+
+
+def _text(value: Any, level: int, string: Strings) -> str:
     parts: list[str] = []
-    _encode(value, "\n" + _INDENT * level, parts)
+    _encode(value, "\n" + _INDENT * level, parts, string)
     return "".join(parts)
 
 
-def _string(value: str) -> str:
-    # A lone surrogate (text read from a JSON `\ud800` escape) has no UTF-8 form: such a
-    # string is written with escapes, as ``json.dumps(ensure_ascii=True)`` writes it.
-    if value.isascii() or _LONE_SURROGATE.search(value) is None:
-        return str(_basestring(value))
-    return str(_ascii(value))
-
-
-def _encode(value: Any, newline: str, parts: list[str]) -> None:
+def _encode(value: Any, newline: str, parts: list[str], string: Strings) -> None:
     if isinstance(value, str):
-        parts.append(_string(value))
+        parts.append(string(value))
     elif isinstance(value, dict):
-        _object(value, newline, parts)
+        _object(value, newline, parts, string)
     elif isinstance(value, (list, tuple)):
-        _array(value, newline, parts)
+        _array(value, newline, parts, string)
     else:
         parts.append(_scalar(value))
 
 
-def _object(value: dict[Any, Any], newline: str, parts: list[str]) -> None:
+def _object(value: dict[Any, Any], newline: str, parts: list[str], string: Strings) -> None:
     if not value:
         parts.append("{}")
         return
     inner = newline + _INDENT
     separator = "{" + inner
     for key, item in value.items():
-        parts.append(separator)
-        parts.append(_string(key if isinstance(key, str) else _scalar(key, "keys")))
-        parts.append(": ")
-        _encode(item, inner, parts)
+        name = string(key if isinstance(key, str) else _scalar(key, "keys"))
+        if type(item) is str:  # most values: one part, no call deeper
+            parts.append(f"{separator}{name}: {string(item)}")
+        else:
+            parts.append(f"{separator}{name}: ")
+            _encode(item, inner, parts, string)
         separator = "," + inner
     parts.append(newline + "}")
 
 
-def _array(value: list[Any] | tuple[Any, ...], newline: str, parts: list[str]) -> None:
+def _array(
+    value: list[Any] | tuple[Any, ...], newline: str, parts: list[str], string: Strings
+) -> None:
     if not value:
         parts.append("[]")
         return
@@ -67,7 +80,7 @@ def _array(value: list[Any] | tuple[Any, ...], newline: str, parts: list[str]) -
     separator = "[" + inner
     for item in value:
         parts.append(separator)
-        _encode(item, inner, parts)
+        _encode(item, inner, parts, string)
         separator = "," + inner
     parts.append(newline + "]")
 
