@@ -37,6 +37,11 @@ def cannot_write(path: str | Path, reason: str, hint: str | None = None) -> Writ
     return WriteError(f"cannot write {path}: {reason}", hint=hint)
 
 
+# A lone surrogate (text from a JSON `\ud800` escape in an agreement) has no UTF-8 form:
+# reports write it as that escape rather than fail (JSON reads it back as the same text).
+UNENCODABLE = "backslashreplace"
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file beside the real target.
 
@@ -55,7 +60,7 @@ def open_atomic(path: str | Path) -> Iterator[TextIO]:
     Ctrl-C included, the file is as it was."""
     try:
         if _is_special(path):
-            with open(path, "w", encoding="utf-8", newline="") as stream:
+            with open(path, "w", encoding="utf-8", errors=UNENCODABLE, newline="") as stream:
                 yield stream
         else:
             with _replacing(Path(os.path.realpath(path))) as stream:
@@ -69,7 +74,7 @@ def open_atomic(path: str | Path) -> Iterator[TextIO]:
 def _replacing(target: Path) -> Iterator[TextIO]:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors=UNENCODABLE, newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())  # the rename must not publish a file still in cache

@@ -8,6 +8,7 @@ ruleset authors' commands, ``sample`` sampling plans; ``output`` renders and wri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from importlib import import_module
@@ -17,6 +18,7 @@ import click
 
 from qrules import __version__
 from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
+from qrules.fileio import UNENCODABLE
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "cli", "main"]
 
@@ -70,6 +72,9 @@ def cli() -> None:
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a report never fails on text UTF-8 cannot hold
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors=UNENCODABLE)  # type: ignore[union-attr]
     try:
         cli(prog_name="qrules")
     except SystemExit as done:

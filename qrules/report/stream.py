@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TextIO
 
-from qrules.fileio import open_atomic
+from qrules.fileio import UNENCODABLE, open_atomic
 from qrules.model.findings import CheckReport, DocumentResult, Tally
 from qrules.report import json as json_report
 from qrules.report import json_text, jsonl, statistics, text
@@ -55,7 +55,9 @@ class _Writer:
         self.kept: list[DocumentResult] = []
         if output.format == "json" or (output.format == "text" and not output.statistics):
             # closed by close(): the writer lives across the whole batch
-            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            self.spool = tempfile.TemporaryFile(  # noqa: SIM115
+                "w+", encoding="utf-8", errors=UNENCODABLE
+            )
         self.first = True
 
     def add(self, document: DocumentResult, stream: Stream) -> None:

@@ -400,3 +400,28 @@ def test_control_characters_in_file_names_are_escaped(repo: Path) -> None:
     assert "evil\\nforged.yaml:1:1: error FAKE \\x1b[31m.yaml:39:7: error ISO9001-8.2.2" in (
         result.stdout
     )
+
+
+SURROGATE = REPO / "tests" / "corpus" / "bad-agreements" / "json-lone-surrogate.json"
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["text", "json", "jsonl", "sarif", "junit", "markdown", "html", "coverage", "coverage-json"],
+)
+def test_text_utf8_cannot_hold_is_written_escaped(tmp_path: Path, form: str) -> None:
+    """A lone surrogate (a JSON `\\ud83d` escape with no pair) in an agreement's title and
+    values reaches every report, on standard output and in files: written as its escape,
+    never a traceback (JSON and JSON Lines read it back as the same text)."""
+    target = tmp_path / f"report.{form}"
+    for extra in ((), ("-o", str(target))):
+        result = qrules("check", str(SURROGATE), "-f", form, "--no-cache", *extra, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        text = target.read_text(encoding="utf-8") if extra else result.stdout
+        if form in ("json", "jsonl", "markdown", "html"):  # those that show the title
+            assert "\\ud83d" in text
+        if form in ("json", "coverage-json"):
+            json.loads(text)
+        elif form == "jsonl":
+            [json.loads(line) for line in text.splitlines()]
