@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import format_option, run_choices, run_options, today_option
+from qrules.cli.choices import (
+    format_option,
+    rulesets_option,
+    run_choices,
+    run_options,
+    today_option,
+)
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exits
 from qrules.errors import QrulesError
@@ -193,14 +199,9 @@ def _write_formatted(path: Any, text: str) -> bool:
 
 @click.command()
 @click.argument("rule_id")
-@click.option(
-    "--ruleset",
-    "-r",
-    "rulesets",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="Where to look. Repeatable. Default: the rulesets of the .qrules.yaml and every "
-    "built-in ruleset.",
+@rulesets_option(
+    "Where to look. Repeatable. Default: the rulesets of the .qrules.yaml and every "
+    "built-in ruleset."
 )
 @run_options
 @exits

@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import config_options, format_option, given_file, run_options, today_option
+from qrules.cli.choices import (
+    config_options,
+    format_option,
+    given_file,
+    rulesets_option,
+    run_options,
+    today_option,
+)
 from qrules.cli.options import Jobs, Shard
 from qrules.cli.output import REPORT_FORMATS, is_tty, outputs_for, render
 from qrules.cli.progress import progress
@@ -35,14 +42,9 @@ def _parse_reports(
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--ruleset",
-    "-r",
-    "rulesets",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
-    "Default: the configuration's rulesets, else iso9001.",
+@rulesets_option(
+    "A built-in ruleset (iso9001, automotive...) or a .qr file or folder. Repeatable. "
+    "Default: the configuration's rulesets, else iso9001."
 )
 @format_option(
     REPORT_FORMATS,

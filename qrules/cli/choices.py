@@ -81,6 +81,11 @@ def today_option(help: str) -> Callable[[F], F]:
     )
 
 
+def rulesets_option(help: str, dest: str = "rulesets") -> Callable[[F], F]:
+    """``--ruleset/-r NAME|PATH``, repeatable; each command says what the rulesets are for."""
+    return click.option("--ruleset", "-r", dest, multiple=True, metavar="NAME|PATH", help=help)
+
+
 def format_option(choices: Sequence[str], help: str) -> Callable[[F], F]:
     """``--format/-f``: one of the command's formats, text by default."""
     return click.option(

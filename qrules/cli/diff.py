@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from qrules.cli.check import check_targets
-from qrules.cli.choices import config_options, format_option, today_option
+from qrules.cli.choices import config_options, format_option, rulesets_option, today_option
 from qrules.cli.negotiate import parties_option
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
@@ -27,14 +27,9 @@ DIFF_FORMATS = ("text", "json", "markdown", "sarif", "html")
     help="Compare every agreement changed since REV (git diff REV) with its version at REV; "
     "the arguments, if any, narrow it to these files or folders.",
 )
-@click.option(
-    "--ruleset",
-    "-r",
-    "rulesets",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="Rules and terms to judge both revisions by; its terms are the positions of the "
-    "party `us`. Repeatable. Default: the configuration's rulesets, else iso9001.",
+@rulesets_option(
+    "Rules and terms to judge both revisions by; its terms are the positions of the "
+    "party `us`. Repeatable. Default: the configuration's rulesets, else iso9001."
 )
 @click.option(
     "--party",
@@ -168,14 +163,7 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--ruleset",
-    "-r",
-    "rulesets",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="As for qrules check: use the same rulesets as the checks that will read it.",
-)
+@rulesets_option("As for qrules check: use the same rulesets as the checks that will read it.")
 @click.option(
     "--output",
     "-o",

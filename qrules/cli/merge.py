@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qrules.cli.choices import format_option
+from qrules.cli.choices import format_option, rulesets_option
 from qrules.cli.output import REPORT_FORMATS, emit, is_tty, render
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.model.findings import SEVERITIES, RuleEntry
@@ -17,14 +17,9 @@ from qrules.model.findings import SEVERITIES, RuleEntry
     "Format of the merged report.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here, atomically.")
-@click.option(
-    "--ruleset",
-    "-r",
-    "rulesets",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="The rulesets the shards were checked with, for reports of an older qrules "
-    "that do not describe their rules (SARIF rules, JUnit testcases).",
+@rulesets_option(
+    "The rulesets the shards were checked with, for reports of an older qrules "
+    "that do not describe their rules (SARIF rules, JUnit testcases)."
 )
 @click.option(
     "--fail-on",

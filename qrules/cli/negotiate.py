@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from qrules.cli.choices import format_option, run_choices, run_options
+from qrules.cli.choices import format_option, rulesets_option, run_choices, run_options
 from qrules.cli.output import emit
 from qrules.cli.run import EXIT_FINDINGS, EXIT_OK, exits
 from qrules.compile import CompiledTerm
@@ -39,13 +39,8 @@ def parties_option(
     help="A party and the ruleset (file, folder or built-in name) of its positions: its "
     "terms. Repeat for each party.",
 )
-@click.option(
-    "--ruleset",
-    "-r",
-    "shared",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="Hard constraints every party must meet (e.g. iso9001, a regulator's rules).",
+@rulesets_option(
+    "Hard constraints every party must meet (e.g. iso9001, a regulator's rules).", "shared"
 )
 @format_option(
     ["text", "json", "markdown", "html"],
