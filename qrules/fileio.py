@@ -7,12 +7,13 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
+import json
 import os
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from qrules.errors import UsageError
 
@@ -184,6 +185,28 @@ def read_source_hashed(path: Path, max_bytes: int, what: str) -> tuple[str, str]
     that were judged (a byte-order mark included)."""
     raw = read_bounded(path, max_bytes, what)
     return decode_source(raw, what), hashlib.sha256(raw).hexdigest()
+
+
+def read_json_report(path: str, max_bytes: int, what: str, not_json: str, hint: str) -> Any:
+    """A JSON report qrules wrote (a baseline, a shard), parsed; anything else, a file that
+    cannot be read, is not JSON or nests deeper than Python's parser goes, is a located
+    :class:`UsageError`. ``not_json`` starts the message for text that is not JSON."""
+    try:
+        return json.loads(read_source(Path(path), max_bytes, what))
+    except Unreadable as error:
+        raise UsageError(error.message, source=path, hint=error.hint) from None
+    except RecursionError:  # nesting deeper than any report: not one
+        raise UsageError(
+            f"the {what} nests too deeply to be a qrules report", source=path
+        ) from None
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"{not_json}: {error.msg}",
+            source=path,
+            line=error.lineno,
+            column=error.colno,
+            hint=hint,
+        ) from None
 
 
 def decode_source(raw: bytes, what: str) -> str:

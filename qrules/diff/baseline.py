@@ -13,7 +13,6 @@ create``) or the findings of the same agreements at a git revision.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qrules.errors import UsageError
-from qrules.fileio import Unreadable, read_source
+from qrules.fileio import read_json_report
 from qrules.limits import MAX_BASELINE_BYTES
 from qrules.model.diff import FIXED, NEW, UNCHANGED, FindingChange
 from qrules.model.findings import SEVERITIES, CheckReport, DocumentResult, Finding
@@ -90,24 +89,13 @@ def from_results(results: Iterable[DocumentResult]) -> dict[str, list[Finding]]:
 
 def read(path: str) -> dict[str, list[Finding]]:
     """The findings of an earlier JSON report, by agreement; a bad file is exit 2."""
-    try:
-        text = read_source(Path(path), MAX_BASELINE_BYTES, "baseline")
-        data = json.loads(text)
-    except Unreadable as error:
-        raise UsageError(error.message, source=path, hint=error.hint) from None
-    except RecursionError:  # nesting deeper than any report: not one
-        raise UsageError(
-            "the baseline nests too deeply to be a qrules report", source=path
-        ) from None
-    except json.JSONDecodeError as error:
-        raise UsageError(
-            f"the baseline is not JSON: {error.msg}",
-            source=path,
-            line=error.lineno,
-            column=error.colno,
-            hint="a baseline is a report of `qrules check --format json` "
-            "or `qrules baseline create`",
-        ) from None
+    data = read_json_report(
+        path,
+        MAX_BASELINE_BYTES,
+        "baseline",
+        "the baseline is not JSON",
+        "a baseline is a report of `qrules check --format json` or `qrules baseline create`",
+    )
     documents = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(documents, list):
         raise UsageError(

@@ -15,11 +15,10 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from qrules.errors import UsageError
-from qrules.fileio import Unreadable, read_source
+from qrules.fileio import read_json_report
 from qrules.model.evidence import Evidence
 from qrules.model.findings import CheckReport, DocumentResult, RuleEntry
 from qrules.model.serial import MalformedRecord, result_from_data, rule_from_data
@@ -93,26 +92,18 @@ def _evidence(shards: list[tuple[str, dict[str, Any]]]) -> Evidence | None:
 
 
 def _read(path: str) -> dict[str, Any]:
-    try:
-        data = json.loads(read_source(Path(path), MAX_REPORT_BYTES, "report"))
-    except Unreadable as error:
-        raise UsageError(error.message, source=path, hint=error.hint) from None
-    except json.JSONDecodeError as error:
-        raise UsageError(
-            f"not JSON: {error.msg}",
-            source=path,
-            line=error.lineno,
-            column=error.colno,
-            hint="merge reports written by `qrules check --format json`",
-        ) from None
+    data = read_json_report(path, MAX_REPORT_BYTES, "report", "not JSON", _MERGE_HINT)
     keys = ("qrules", "rulesets", "documents")
     if not isinstance(data, dict) or any(key not in data for key in keys):
         raise UsageError(
             "not a qrules JSON report (it needs `qrules`, `rulesets` and `documents`)",
             source=path,
-            hint="merge reports written by `qrules check --format json`",
+            hint=_MERGE_HINT,
         )
     return data
+
+
+_MERGE_HINT = "merge reports written by `qrules check --format json`"
 
 
 def _same_run(first_path: str, first: dict[str, Any], path: str, data: dict[str, Any]) -> None:

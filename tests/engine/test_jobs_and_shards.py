@@ -12,7 +12,7 @@ import pytest
 from qrules.cli import progress as progress_module
 from qrules.engine import batch, workers
 from tests.engine.batch_helpers import POLICY, SOURCES, TODAY, make_batch
-from tests.helpers import run_cli
+from tests.helpers import REPO, run_cli
 
 
 def report(*args: str) -> dict:  # type: ignore[type-arg]
@@ -171,3 +171,16 @@ def test_quiet_check_on_a_terminal_draws_no_bar(
 def test_the_help_names_the_auto_threshold() -> None:
     # the help text is written out (importing the engine for it would slow `qrules --help`)
     assert f"batches of {batch.AUTO_MIN_FILES} files" in run_cli("check", "--help").output
+
+
+@pytest.mark.parametrize(
+    "bad",
+    sorted((REPO / "tests" / "corpus" / "bad-baselines").glob("*.json")),
+    ids=lambda p: p.name,
+)
+def test_merge_refuses_every_hostile_report_with_a_message(bad: Path) -> None:
+    """The hostile baselines are hostile reports too (nesting past Python's parser, UTF-16,
+    not JSON, wrong shapes): each is exit 2 with a message naming the file."""
+    result = run_cli("merge", str(bad))
+    assert result.exit_code == 2, result.output
+    assert f"{bad}" in result.output and "error:" in result.output
